@@ -1,0 +1,81 @@
+/*
+ * conf_internal.h - contracts between the stages of the config reader.
+ *
+ *   preproc.c   files -> logical lines (include/glob, comments, $VAR,
+ *               @id / @^id, ~SEQ / ~SEQx / ~LST, multi-line definitions)
+ *   tokenize.c  one logical line -> words and braces
+ *   parser.c    words -> tree, against the keyword tables
+ *   tree.c      arena, getters, diagnostics
+ *   printer.c   tree -> canonical text
+ */
+#ifndef KA_CONF_INTERNAL_H
+#define KA_CONF_INTERNAL_H
+
+#include <stddef.h>
+#include "conf.h"
+
+/* ---- arena: every node and string of one tree ------------------------- */
+
+struct conf_arena;
+struct conf_arena *arena_new(void);
+void arena_free(struct conf_arena *a);
+void *arena_alloc(struct conf_arena *a, size_t size);          /* zeroed */
+char *arena_strdup(struct conf_arena *a, const char *s);
+char *arena_strndup(struct conf_arena *a, const char *s, size_t n);
+/* Intern a file name so that every node of that file shares one copy. */
+const char *arena_intern(struct conf_arena *a, const char *s);
+
+/* ---- the context shared by all stages of one load ---------------------- */
+
+struct conf_ctx {
+	struct conf *conf;
+	const struct conf_load_opts *opts;
+	char config_id[256];             /* -i or short host name */
+};
+
+/* ---- preprocessor ------------------------------------------------------ */
+
+struct pp_line {
+	const char *file;                /* interned in the arena */
+	unsigned line;                   /* 1-based line in that file */
+	const char *text;                /* comment-free, substituted; valid until next pp_next() */
+};
+
+struct preproc;
+/* Open the top file (missing: reported, conf->missing_file set, returns a
+ * preprocessor that yields nothing). */
+struct preproc *pp_open_file(struct conf_ctx *ctx, const char *path);
+/* Open a memory buffer named `name`; includes are resolved relative to cwd. */
+struct preproc *pp_open_buffer(struct conf_ctx *ctx, const char *name, const char *text, size_t len);
+/* Next logical line; false at the end of all input. */
+bool pp_next(struct preproc *pp, struct pp_line *out);
+void pp_close(struct preproc *pp);
+
+/* ---- tokenizer ---------------------------------------------------------- */
+
+struct conf_token {
+	char *text;                      /* quotes removed; backslash escapes kept verbatim */
+	bool quoted;                     /* some part was quoted: never a brace */
+};
+
+struct conf_tokens {
+	struct conf_token *tok;
+	size_t n, cap;
+};
+
+/* Split a logical line into words; '{' and '}' outside quotes are words of
+ * their own even when glued to others ("global_defs{").  An unterminated
+ * quote runs to the end of the line (reported by the caller via *unterminated). */
+void conf_tokenize(const char *line, struct conf_tokens *out, bool *unterminated);
+void conf_tokens_clear(struct conf_tokens *t);   /* keep capacity */
+void conf_tokens_free(struct conf_tokens *t);
+
+/* ---- parser ------------------------------------------------------------- */
+
+/* Build the tree from a preprocessor into ctx->conf (used by conf_load*). */
+void conf_parse(struct conf_ctx *ctx, struct preproc *pp);
+
+/* Post-parse cross-checks of the whole tree (kw_checks.c). */
+void conf_check_tree(struct conf_ctx *ctx);
+
+#endif

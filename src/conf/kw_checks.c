@@ -1,0 +1,2 @@
+/* kw_checks.c - placeholder until written. */
+#include "conf_internal.h"

@@ -1,0 +1,2 @@
+/* load.c - placeholder until written. */
+#include "conf_internal.h"

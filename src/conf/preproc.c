@@ -1,0 +1,2 @@
+/* preproc.c - placeholder until written. */
+#include "conf_internal.h"

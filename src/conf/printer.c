@@ -1,0 +1,2 @@
+/* printer.c - placeholder until written. */
+#include "conf_internal.h"

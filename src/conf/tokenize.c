@@ -1,0 +1,2 @@
+/* tokenize.c - placeholder until written. */
+#include "conf_internal.h"

@@ -1,0 +1,2 @@
+/* tree.c - placeholder until written. */
+#include "conf_internal.h"

@@ -1,0 +1,2 @@
+/* values.c - placeholder until written. */
+#include "conf_internal.h"
