@@ -135,6 +135,9 @@ struct conf_load_opts {
 	/* Where diagnostics go; NULL writes "FILE:LINE: msg" to stderr. */
 	void (*diag)(void *arg, int prio, const struct conf_src *src, const char *msg);
 	void *diag_arg;
+	/* For unit tests of the reader: another root table, and no whole-tree checks. */
+	const struct conf_kw *root_keywords;     /* NULL: conf_root_keywords */
+	bool skip_tree_checks;
 };
 
 /* Read, preprocess, parse and check a configuration.  Never returns NULL
