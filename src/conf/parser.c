@@ -184,7 +184,16 @@ static bool type_timer(struct parser *p, struct conf_node *n)
 		conf_err(p->ctx, &n->src, "Invalid time '%s' for %s", n->argv[0], n->name);
 		return false;
 	}
-	if ((int64_t)n->val.usec < kw->min || (kw->max && (int64_t)n->val.usec > kw->max)) {
+	if ((int64_t)n->val.usec < kw->min) {
+		if (kw->min <= 1)
+			conf_err(p->ctx, &n->src, "%s '%s' must be greater than 0", n->name,
+				 n->argv[0]);
+		else
+			conf_err(p->ctx, &n->src, "%s '%s' must be at least %g seconds", n->name,
+				 n->argv[0], (double)kw->min / 1e6);
+		return false;
+	}
+	if (kw->max && (int64_t)n->val.usec > kw->max) {
 		conf_err(p->ctx, &n->src, "%s '%s' outside range [%g, %g] seconds", n->name,
 			 n->argv[0], (double)kw->min / 1e6, (double)kw->max / 1e6);
 		return false;
@@ -337,6 +346,7 @@ static size_t keyword_line(struct parser *p, struct conf_tokens *t, size_t i)
 		return end;
 	}
 	n = new_node(p, kw, &t->tok[i + 1], end - i - 1);
+	n->parent = top(p)->node;        /* checks may look at the enclosing block */
 	report_flags(p, kw, n);
 	if (kw->flags & KWF_IGNORED) {
 		conf_warn(p->ctx, &n->src, "'%s' is obsolete and ignored", kw->name);
