@@ -123,6 +123,7 @@ struct conf {
 	unsigned warnings;
 	bool missing_file;               /* a config file was missing (-t with -e exits 4) */
 	bool security_violation;         /* insecure scripts without script security: -t exits 6 */
+	bool include_failed;             /* an include failed its checks (-e, include_check): -t exits 6 */
 	struct conf_arena *arena;        /* owns every node and string */
 };
 

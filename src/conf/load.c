@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conf_internal.h"
+#include "preproc.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -52,6 +53,7 @@ static struct conf *load_from(const struct conf_load_opts *opts,
 	set_config_id(&ctx);
 	pp = open(&ctx, arg);
 	conf_parse(&ctx, pp);
+	ctx.conf->include_failed = pp_include_failed(pp);
 	pp_close(pp);
 	if (!ctx.opts->skip_tree_checks)
 		conf_check_tree(&ctx);

@@ -402,7 +402,7 @@ static void open_brace(struct parser *p)
 		open_block(p, n);
 		return;
 	}
-	if (!p->pending_skip)
+	if (!p->pending_skip && top(p)->kind != F_SKIP)
 		conf_err(p->ctx, &p->src, "Unexpected '{' - ignoring the block");
 	p->pending_skip = false;
 	push(p, F_SKIP, NULL, NULL);
