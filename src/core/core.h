@@ -1,0 +1,31 @@
+/*
+ * core.h - contracts between the files of the parent process (src/core).
+ */
+#ifndef KA_CORE_H
+#define KA_CORE_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "daemon.h"
+#include "options.h"
+
+/* Load the configuration named by the options (-f, -i, -e), with host
+ * checks.  Diagnostics go to `diag_out` as "FILE:LINE: message" lines when
+ * it is not NULL, else to the log.  *ndiag counts them (may be NULL). */
+struct conf *ka_load_config(const struct ka_options *o, FILE *diag_out, unsigned *ndiag);
+
+/* -d while running: write the canonical configuration to the log. */
+void ka_log_config(const struct conf *conf);
+
+/* The config file path in effect (-f or the default). */
+const char *ka_config_path(const struct ka_options *o);
+
+/* -t: check the configuration and return the exit status. */
+int ka_config_test(const struct ka_options *o);
+
+/* Run the parent until stopped; takes ownership of `conf`; returns the
+ * exit status. */
+int parent_run(struct conf *conf, const struct ka_options *o, const struct ka_paths *paths);
+
+#endif

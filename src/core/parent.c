@@ -1,0 +1,198 @@
+/*
+ * parent.c - the parent process: signals, reload, dumps, orderly stop.
+ *
+ * The parent holds the one parsed configuration tree and supervises the
+ * children (supervise.c).  Its event loop only handles signals:
+ *
+ *   HUP          reload: load the new file completely; if it is missing or
+ *                has errors, log why and keep everything running as it is;
+ *                otherwise swap trees and restart the children with the
+ *                new tree.
+ *   TERM, INT    stop: TERM the children, SIGKILL them after
+ *                child_wait_time (default 5 s), leave the loop.
+ *   USR1         write keepalived_parent.data, forward to the children
+ *   USR2, STATS_CLEAR (SIGRTMAX-1), JSON (SIGRTMIN+2): forward
+ *
+ * Why reload restarts the children: a child inherits the tree only at
+ * fork() and never reads the configuration file, so the only ways to give
+ * it the new tree are a new fork or shipping the tree over IPC and
+ * re-parsing it in the child.  While the children have no protocol state
+ * worth keeping, a restart is the simplest correct choice: the new child
+ * sees exactly what the parent validated.  When VRRP gains state that
+ * must survive a reload (MASTER keeps its VIPs), the plan is to send the
+ * canonical text (conf_print) over a socketpair and let the child run
+ * reconfigure(old, new); sup_reload() is the one place to change.
+ *
+ * The parent is a child subreaper: scripts whose parent child died are
+ * re-parented to us and reaped by the reaper.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "confdump.h"
+#include "core.h"
+#include "dumpfile.h"
+#include "evbase.h"
+#include "log.h"
+#include "pidfile.h"
+#include "reaper.h"
+#include "sdnotify.h"
+#include "supervise.h"
+#include "version.h"
+
+#define DEFAULT_CHILD_WAIT_SEC 5
+
+static struct {
+	struct event_base *base;
+	struct conf *conf;
+	const struct ka_options *opts;
+	bool stopping;
+	int exit_code;
+} par;
+
+static void all_stopped(void)
+{
+	event_base_loopexit(par.base, NULL);
+}
+
+/* child_wait_time is a top-level keyword in 2.2.7, not a global_defs one. */
+static uint64_t child_wait_usec(void)
+{
+	return (uint64_t)conf_get_int(par.conf->root, "child_wait_time",
+				      DEFAULT_CHILD_WAIT_SEC) * 1000000ULL;
+}
+
+static void stop(int code)
+{
+	if (par.stopping)
+		return;
+	par.stopping = true;
+	par.exit_code = code;
+	ka_sd_notify("STOPPING=1");
+	log_info("Stopping");
+	sup_stop_all(child_wait_usec());
+}
+
+static void child_fatal(int code)
+{
+	stop(code);
+}
+
+static void reload(void)
+{
+	struct conf *next, *old;
+
+	log_info("Reloading");
+	ka_sd_notify("RELOADING=1");
+	next = ka_load_config(par.opts, NULL, NULL);
+	if (next->missing_file) {
+		log_errx("Configuration file %s is missing, keeping the running configuration",
+			 ka_config_path(par.opts));
+		conf_free(next);
+	} else if (next->errors) {
+		log_errx("Configuration has %u error(s), keeping the running configuration "
+			 "(fix %s and reload again)", next->errors, ka_config_path(par.opts));
+		conf_free(next);
+	} else {
+		if (par.opts->dump_conf)
+			ka_log_config(next);
+		old = par.conf;
+		par.conf = next;
+		sup_reload(par.conf, child_wait_usec());
+		conf_free(old);
+		log_info("Configuration reloaded");
+	}
+	ka_sd_notify("READY=1");
+}
+
+static void dump_parent(void)
+{
+	struct dumpfile d;
+
+	log_info("Printing parent data for process(%d) on signal", (int)getpid());
+	if (!dumpfile_open(&d, "keepalived_parent.data"))
+		return;
+	confdump_globals(d.f, par.conf);
+	sup_dump(d.f);
+	dumpfile_commit(&d);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	if (sig == SIGTERM || sig == SIGINT) {
+		stop(KA_EXIT_OK);
+	} else if (par.stopping) {
+		return;
+	} else if (sig == SIGHUP) {
+		reload();
+	} else {
+		if (sig == SIGUSR1)
+			dump_parent();
+		sup_signal_all((int)sig);
+	}
+}
+
+static void add_signals(void)
+{
+	int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGRTMAX - 1, SIGRTMIN + 2 };
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct event *ev = evsignal_new(par.base, sigs[i], on_signal, NULL);
+
+		if (!ev || evsignal_add(ev, NULL) < 0)
+			fatalx("cannot handle signal %d", sigs[i]);
+	}
+}
+
+static void log_cpu_usage(void)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	log_info("CPU usage (self/children) user: %ld.%06ld/%ld.%06ld system: %ld.%06ld/%ld.%06ld",
+		 (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec,
+		 (long)kids.ru_utime.tv_sec, (long)kids.ru_utime.tv_usec,
+		 (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec,
+		 (long)kids.ru_stime.tv_sec, (long)kids.ru_stime.tv_usec);
+}
+
+int parent_run(struct conf *conf, const struct ka_options *o, const struct ka_paths *paths)
+{
+	struct sup_hooks hooks = { .fatal = child_fatal, .all_stopped = all_stopped };
+	const char *pidfiles[PROC_COUNT];
+	int i;
+
+	par.conf = conf;
+	par.opts = o;
+	par.base = ka_event_base_new();
+	if (!par.base)
+		fatalx("cannot create the event loop");
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		log_warn("cannot become a child subreaper");
+	reaper_init(par.base);
+	add_signals();
+	for (i = 0; i < PROC_COUNT; i++)
+		pidfiles[i] = paths->child_pidfile[i];
+	sup_init(par.base, o, &hooks, pidfiles);
+	sup_start(par.conf);
+	ka_sd_notify("READY=1");
+	event_base_dispatch(par.base);
+	log_cpu_usage();
+	pidfile_remove(paths->pidfile, getpid());
+	log_info("Stopped %s", KA_VERSION_LINE);
+	conf_free(par.conf);
+	return par.exit_code;
+}

@@ -1,0 +1,14 @@
+/*
+ * sdnotify.h - tell systemd about our state (READY=1, RELOADING=1,
+ * STOPPING=1).  A no-op when built without libsystemd or when not started
+ * by systemd (no NOTIFY_SOCKET).  sdnotify.c or sdnotify_stub.c is linked,
+ * chosen by the build.
+ */
+#ifndef KA_SDNOTIFY_H
+#define KA_SDNOTIFY_H
+
+void ka_sd_notify(const char *state);
+/* For the -v banner: " SYSTEMD_NOTIFY" when built with libsystemd, else "". */
+const char *ka_sd_feature(void);
+
+#endif
