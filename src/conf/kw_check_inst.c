@@ -243,25 +243,16 @@ void vc_check_tracking(struct vcheck *v, const struct conf_node *blk, const char
 
 /* ---- the instance ------------------------------------------------------------------ */
 
-static bool is_loopback(const struct vcheck *v, const char *ifname)
+static bool is_loopback(struct vcheck *v, const char *ifname)
 {
-	struct ifreq ifr;
-	int fd;
-	bool lo = false;
+	const struct host_if *hi;
 
 	if (strcmp(ifname, "lo") == 0)
 		return true;
-	if (!v->check_system || strlen(ifname) >= IFNAMSIZ)
+	if (!v->check_system)
 		return false;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-		lo = (ifr.ifr_flags & IFF_LOOPBACK) != 0;
-	close(fd);
-	return lo;
+	hi = host_if_find(&v->ifs, ifname);
+	return hi && (hi->flags & IFF_LOOPBACK);
 }
 
 static void check_interface(struct vcheck *v, const struct conf_node *inst, const char *name)
@@ -285,26 +276,16 @@ static void check_interface(struct vcheck *v, const struct conf_node *inst, cons
 /* How many VIPs an advert can carry: 255 (8-bit count), fewer if the
  * interface MTU leaves less room (IP header and options, VRRP header,
  * authentication: 40 bytes for IPv4, 64 for IPv6, as 2.2.7 counts). */
-static unsigned max_vips(const struct vcheck *v, const struct conf_node *inst, int family)
+static unsigned max_vips(struct vcheck *v, const struct conf_node *inst, int family)
 {
 	const char *ifname = conf_get_str(inst, "interface", NULL);
 	unsigned overhead = family == AF_INET ? 40 : 64, size = family == AF_INET ? 4 : 16;
-	unsigned max = 255;
-	struct ifreq ifr;
-	int fd;
+	const struct host_if *hi;
 
-	if (!v->check_system || !ifname || strlen(ifname) >= IFNAMSIZ)
-		return max;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return max;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0 && (unsigned)ifr.ifr_mtu > overhead &&
-	    ((unsigned)ifr.ifr_mtu - overhead) / size < max)
-		max = ((unsigned)ifr.ifr_mtu - overhead) / size;
-	close(fd);
-	return max;
+	if (!v->check_system || !ifname || !(hi = host_if_find(&v->ifs, ifname)) ||
+	    hi->mtu <= (int)overhead || ((unsigned)hi->mtu - overhead) / size >= 255)
+		return 255;
+	return ((unsigned)hi->mtu - overhead) / size;
 }
 
 /* VIPs: present, one family, not more than an advert holds; returns the

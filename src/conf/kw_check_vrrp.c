@@ -58,7 +58,7 @@ bool vc_script_defined(const struct vcheck *v, const char *name)
 
 bool vc_if_missing(struct vcheck *v, const char *ifname, const struct conf_src *src)
 {
-	if (!v->check_system || v->dynamic_if || if_nametoindex(ifname) != 0)
+	if (!v->check_system || v->dynamic_if || host_if_find(&v->ifs, ifname))
 		return false;
 	if (!v->missing_if)
 		v->missing_if = src;
@@ -206,7 +206,7 @@ static void check_if_list(struct vcheck *v, const struct conf_node *list, const 
 
 	conf_foreach(line, list)
 		if (line->argc > 0 && v->check_system && !v->dynamic_if &&
-		    if_nametoindex(line->argv[0]) == 0)
+		    !host_if_find(&v->ifs, line->argv[0]))
 			conf_err(v->ctx, &line->src, "unknown interface %s specified for %s",
 				 line->argv[0], what);
 }
@@ -317,6 +317,7 @@ void kw_check_vrrp(struct conf_ctx *ctx)
 		if (is(n, "vrrp_sync_group"))
 			check_sync_group(&v, n);
 	vc_check_vrids(&v);
+	host_ifs_free(&v.ifs);
 	if (v.missing_if) {
 		/* 2.2.7 stops here: scripts are not looked at. */
 		conf_err(ctx, NULL, "Non-existent interface specified in configuration");

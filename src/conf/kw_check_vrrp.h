@@ -7,6 +7,7 @@
 #ifndef KA_KW_CHECK_VRRP_H
 #define KA_KW_CHECK_VRRP_H
 
+#include "host_ifs.h"
 #include "kw_checks.h"
 
 #define VC_MAX_REMOVED 256
@@ -22,6 +23,7 @@ struct vcheck {
 	const char *removed[VC_MAX_REMOVED]; /* vrrp_scripts removed at load */
 	unsigned n_removed;
 	unsigned next_rule_pref;   /* for rules without a preference */
+	struct host_ifs ifs;       /* the host's interfaces, read on first use */
 };
 
 /* Last `name` over every global_defs block, or NULL. */

@@ -233,7 +233,7 @@ static bool open_file(struct preproc *pp, const char *path, const struct conf_sr
 	} else if (!S_ISREG(st.st_mode)) {
 		report(ctx, src, "Configuration file '%s' is not a regular file - skipping", path);
 	} else if (file_is_open(pp, &st)) {
-		conf_err(ctx, src, "Configuration file '%s' includes itself - skipping", path);
+		conf_warn(ctx, src, "Configuration file '%s' includes itself - skipping", path);
 	} else if (!read_all(fd, &data, &len)) {
 		report(ctx, src, "Configuration file '%s' cannot be read: %s", path, strerror(errno));
 	} else {
