@@ -22,6 +22,11 @@ void arena_free(struct conf_arena *a);
 void *arena_alloc(struct conf_arena *a, size_t size);          /* zeroed */
 char *arena_strdup(struct conf_arena *a, const char *s);
 char *arena_strndup(struct conf_arena *a, const char *s, size_t n);
+/* The tree's one copy of word `s` (arguments share storage: never write to them). */
+const char *arena_word(struct conf_arena *a, const char *s);
+/* The tree's one copy of the argument list words[0..argc) (interned words),
+ * NULL-terminated; shared between nodes: never write to it. */
+char **arena_argv(struct conf_arena *a, char *const *words, int argc);
 /* Intern a file name so that every node of that file shares one copy. */
 const char *arena_intern(struct conf_arena *a, const char *s);
 

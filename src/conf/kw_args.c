@@ -427,7 +427,7 @@ static bool weight_in(struct conf_ctx *ctx, struct conf_node *n, int64_t lim)
 	}
 	n->val.i = w;
 	if (n->argc > 2 || (n->argc == 2 && strcmp(n->argv[1], "reverse") != 0)) {
-		conf_err(ctx, &n->src, "%s: unknown weight option %s", n->name, n->argv[1]);
+		conf_err(ctx, &n->src, "%s: unknown weight option %s", conf_node_name(n), n->argv[1]);
 		return false;
 	}
 	return true;

@@ -14,7 +14,7 @@
 static bool check_ms(struct conf_ctx *ctx, struct conf_node *n)
 {
 	uint64_t usec;
-	uint64_t min = strcmp(n->name, "idle_tx") == 0 ? 1000 : 1;
+	uint64_t min = strcmp(conf_node_name(n), "idle_tx") == 0 ? 1000 : 1;
 
 	/* conf_parse_timer() reads "seconds with fraction": the same syntax,
 	 * here counting milliseconds (so usec / 1e6 is the value in ms). */

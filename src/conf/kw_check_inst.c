@@ -20,7 +20,7 @@
 
 static bool is(const struct conf_node *n, const char *name)
 {
-	return n->name && strcmp(n->name, name) == 0;
+	return conf_node_name(n) && strcmp(conf_node_name(n), name) == 0;
 }
 
 /* "ADDR/PLEN" -> "ADDR" into buf. */
@@ -89,7 +89,7 @@ static bool seen_before(const struct conf_node *blk, const struct conf_node *lis
 	const struct conf_node *other, *l;
 
 	conf_foreach(other, blk) {
-		if (!other->name || strcmp(other->name, list->name) != 0)
+		if (!conf_node_name(other) || strcmp(conf_node_name(other), conf_node_name(list)) != 0)
 			continue;
 		conf_foreach(l, other) {
 			if (l == line)
@@ -155,7 +155,7 @@ static void check_track_refs(const struct tracker *t, const struct conf_node *li
 		}
 		if (seen_before(t->blk, list, line)) {
 			conf_err(t->v->ctx, &line->src, "(%s) duplicate %s %s - ignoring", t->owner,
-				 list->name, line->argv[0]);
+				 conf_node_name(list), line->argv[0]);
 			continue;
 		}
 		if (dflt < 0 || !t->no_weights)

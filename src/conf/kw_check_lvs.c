@@ -53,7 +53,7 @@ static void vs_set_name(struct vs_info *vs)
 	} else if (vs->type == VS_GROUP) {
 		snprintf(vs->name, sizeof(vs->name), "[%s]:0", n->argv[1]);
 	} else {
-		kw_lvs_addr_str(&n->val.addr, a, sizeof(a));
+		kw_lvs_addr_str(n->val.addr, a, sizeof(a));
 		snprintf(vs->name, sizeof(vs->name), "[%s]:%s:%u", a, vs->proto, vs->port);
 	}
 }
@@ -62,7 +62,7 @@ void kw_lvs_rs_name(const struct conf_node *rs, const char *proto, char *buf, si
 {
 	char a[INET6_ADDRSTRLEN];
 
-	kw_lvs_addr_str(&rs->val.addr, a, sizeof(a));
+	kw_lvs_addr_str(rs->val.addr, a, sizeof(a));
 	snprintf(buf, len, "[%s]:%s:%s", a, proto, rs->argc > 1 ? rs->argv[1] : "0");
 }
 
@@ -97,7 +97,7 @@ static void vs_scan(struct conf_ctx *ctx, struct vs_info *vs)
 	const struct conf_node *n;
 
 	conf_foreach(n, vs->node) {
-		const char *k = n->name;
+		const char *k = conf_node_name(n);
 
 		if (!strcmp(k, "lvs_sched")) {
 			vs->sched = n->argv[0];
@@ -138,10 +138,10 @@ static bool family_ok(struct conf_ctx *ctx, struct vs_info *vs, const struct con
 	char a[INET6_ADDRSTRLEN];
 
 	if (!vs->family)
-		vs->family = srv->val.addr.family;
-	if (srv->val.addr.family == vs->family)
+		vs->family = srv->val.addr->family;
+	if (srv->val.addr->family == vs->family)
 		return true;
-	kw_lvs_addr_str(&srv->val.addr, a, sizeof(a));
+	kw_lvs_addr_str(srv->val.addr, a, sizeof(a));
 	conf_err(ctx, &srv->src, "Address family of virtual server and %s server %s don't match - "
 		 "skipping %s server.", what, a, what);
 	return false;
@@ -206,8 +206,8 @@ static void vs_family_options(struct conf_ctx *ctx, const struct vs_info *vs)
 
 static bool same_server(const struct conf_node *a, const struct conf_node *b)
 {
-	return a->val.addr.family == b->val.addr.family &&
-	       !memcmp(&a->val.addr.a, &b->val.addr.a, a->val.addr.family == AF_INET ? 4 : 16) &&
+	return a->val.addr->family == b->val.addr->family &&
+	       !memcmp(&a->val.addr->a, &b->val.addr->a, a->val.addr->family == AF_INET ? 4 : 16) &&
 	       written_port(a) == written_port(b);
 }
 
@@ -219,14 +219,14 @@ static unsigned rs_count(struct conf_ctx *ctx, struct vs_info *vs)
 	unsigned kept = 0;
 
 	conf_foreach(rs, vs->node)
-		if (!strcmp(rs->name, "real_server") && family_ok(ctx, vs, rs, "real"))
+		if (!strcmp(conf_node_name(rs), "real_server") && family_ok(ctx, vs, rs, "real"))
 			kept++;
 	return kept;
 }
 
 static bool rs_usable(const struct vs_info *vs, const struct conf_node *rs)
 {
-	return !strcmp(rs->name, "real_server") && rs->val.addr.family == vs->family;
+	return !strcmp(conf_node_name(rs), "real_server") && rs->val.addr->family == vs->family;
 }
 
 /* A real server that is also the sorry server must agree on inhibit. */
@@ -235,7 +235,7 @@ static void rs_vs_sorry(struct conf_ctx *ctx, const struct vs_info *vs,
 {
 	bool rs_inhibit, sorry_inhibit;
 
-	if (!vs->sorry || vs->sorry->val.addr.family != vs->family || !same_server(vs->sorry, rs))
+	if (!vs->sorry || vs->sorry->val.addr->family != vs->family || !same_server(vs->sorry, rs))
 		return;
 	rs_inhibit = conf_get_bool(rs, "inhibit_on_failure",
 				   conf_get_bool(vs->node, "inhibit_on_failure", false));
@@ -331,7 +331,7 @@ static bool group_defined(const struct conf_node *root, const char *name)
 	const struct conf_node *n;
 
 	conf_foreach(n, root)
-		if (n->name && !strcmp(n->name, "virtual_server_group") && n->argc > 0 &&
+		if (conf_node_name(n) && !strcmp(conf_node_name(n), "virtual_server_group") && n->argc > 0 &&
 		    !strcmp(n->argv[0], name) && n->child)
 			return true;
 	return false;
@@ -347,7 +347,7 @@ static void check_vs(struct conf_ctx *ctx, const struct conf_node *node)
 	else if (!strcmp(node->argv[0], "group"))
 		vs.type = VS_GROUP;
 	else
-		vs.family = node->val.addr.family;
+		vs.family = node->val.addr->family;
 	if (vs.type != VS_ADDR && fam)
 		vs.family = strcmp(fam->argv[0], "inet6") ? AF_INET : AF_INET6;
 	vs.port = vs.type == VS_ADDR ? written_port(node) : 0;
@@ -396,16 +396,16 @@ void kw_check_lvs(struct conf_ctx *ctx)
 	if (!ctx->conf->root)
 		return;
 	conf_foreach(n, ctx->conf->root) {
-		if (!n->name)
+		if (!conf_node_name(n))
 			continue;
-		if (!strcmp(n->name, "SSL")) {
+		if (!strcmp(conf_node_name(n), "SSL")) {
 			check_ssl(ctx, n, ssl_seen);
 			ssl_seen = true;
 		} else if (n->argc < 1) {
 			continue;
-		} else if (!strcmp(n->name, "virtual_server_group")) {
+		} else if (!strcmp(conf_node_name(n), "virtual_server_group")) {
 			kw_vsg_group_check(ctx, n);
-		} else if (!strcmp(n->name, "virtual_server")) {
+		} else if (!strcmp(conf_node_name(n), "virtual_server")) {
 			check_vs(ctx, n);
 		}
 	}

@@ -53,20 +53,20 @@ static void check_conn(struct conf_ctx *ctx, const struct conf_node *chk, int rs
 	int family = rs_family;
 
 	conf_foreach(n, chk) {
-		if (strcmp(n->name, "connect_ip") && strcmp(n->name, "bindto"))
+		if (strcmp(conf_node_name(n), "connect_ip") && strcmp(conf_node_name(n), "bindto"))
 			continue;
-		bool is_ip = !strcmp(n->name, "connect_ip");
+		bool is_ip = !strcmp(conf_node_name(n), "connect_ip");
 		const struct conf_node *other = is_ip ? bind : ip;
-		int want = other ? other->val.addr.family : is_ip ? n->val.addr.family : family;
+		int want = other ? other->val.addr->family : is_ip ? n->val.addr->family : family;
 
-		if (n->val.addr.family != want) {
+		if (n->val.addr->family != want) {
 			conf_err(ctx, &n->src, is_ip ?
 				 "connect_ip address %s does not match address family of bindto - skipping" :
 				 "bindto address %s does not match address family of connect_ip - skipping",
 				 n->argv[0]);
 			continue;
 		}
-		family = n->val.addr.family;
+		family = n->val.addr->family;
 		*(is_ip ? &ip : &bind) = n;
 	}
 	if (conf_find(chk, "bind_if"))
@@ -74,8 +74,8 @@ static void check_conn(struct conf_ctx *ctx, const struct conf_node *chk, int rs
 	for (int i = 0; i < 2; i++) {
 		const struct conf_node *x = i ? bind : ip;
 
-		if (x && is_link_local(&x->val.addr)) {
-			kw_lvs_addr_str(&x->val.addr, a, sizeof(a));
+		if (x && is_link_local(x->val.addr)) {
+			kw_lvs_addr_str(x->val.addr, a, sizeof(a));
 			conf_err(ctx, &x->src, "Checker link local address %s requires a bind_if", a);
 		}
 	}
@@ -101,7 +101,7 @@ static void check_http(struct conf_ctx *ctx, const struct conf_node *chk)
 	unsigned urls = 0;
 
 	conf_foreach(u, chk) {
-		if (strcmp(u->name, "url"))
+		if (strcmp(conf_node_name(u), "url"))
 			continue;
 		if (!conf_find(u, "path")) {
 			conf_err(ctx, &u->src, "HTTP/SSL_GET checker url has no path - ignoring");
@@ -155,7 +155,7 @@ static bool root_block(struct conf_ctx *ctx, const char *kind, const char *alias
 	const struct conf_node *n;
 
 	conf_foreach(n, ctx->conf->root)
-		if (n->name && (!strcmp(n->name, kind) || (alias && !strcmp(n->name, alias))) &&
+		if (conf_node_name(n) && (!strcmp(conf_node_name(n), kind) || (alias && !strcmp(conf_node_name(n), alias))) &&
 		    n->argc > 0 && !strcmp(n->argv[0], name))
 			return true;
 	return false;
@@ -194,7 +194,7 @@ static void check_bfd(struct conf_ctx *ctx, const struct conf_node *chk, const c
 	for (prev = chk->parent->child; prev != chk; prev = prev->next) {
 		const struct conf_node *pn;
 
-		if (strcmp(prev->name, "BFD_CHECK") || !(pn = conf_find_last(prev, "name")) ||
+		if (strcmp(conf_node_name(prev), "BFD_CHECK") || !(pn = conf_find_last(prev, "name")) ||
 		    pn->argc != 1 || strcmp(pn->argv[0], n->argv[0]))
 			continue;
 		conf_err(ctx, &n->src, "(%s) BFD_CHECK - RS already monitoring %s", rsname,
@@ -225,7 +225,7 @@ void kw_check_lvs_checkers(struct conf_ctx *ctx, const struct conf_node *rs,
 	const struct conf_node *c, *h;
 
 	conf_foreach(c, rs) {
-		const char *k = c->name;
+		const char *k = conf_node_name(c);
 
 		if (!strcmp(k, "HTTP_GET") || !strcmp(k, "SSL_GET"))
 			check_http(ctx, c);
@@ -241,10 +241,10 @@ void kw_check_lvs_checkers(struct conf_ctx *ctx, const struct conf_node *rs,
 			repeats(ctx, c, "name", NULL, "DNS_CHECK name already specified - ignoring");
 		for (int i = 0; with_conn[i]; i++)
 			if (!strcmp(k, with_conn[i]))
-				check_conn(ctx, c, rs->val.addr.family);
+				check_conn(ctx, c, rs->val.addr->family);
 		if (!strcmp(k, "SMTP_CHECK"))
 			conf_foreach(h, c)
-				if (!strcmp(h->name, "host"))
-					check_conn(ctx, h, rs->val.addr.family);
+				if (!strcmp(conf_node_name(h), "host"))
+					check_conn(ctx, h, rs->val.addr->family);
 	}
 }

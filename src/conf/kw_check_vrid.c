@@ -77,7 +77,7 @@ void vc_check_vrids(struct vcheck *v)
 	size_t count = 0, cap = 0;
 
 	conf_foreach(n, v->root)
-		if (n->name && strcmp(n->name, "vrrp_instance") == 0)
+		if (conf_node_name(n) && strcmp(conf_node_name(n), "vrrp_instance") == 0)
 			cap++;
 	if (cap < 2)
 		return;
@@ -85,7 +85,7 @@ void vc_check_vrids(struct vcheck *v)
 	if (!keys)
 		abort();
 	conf_foreach(n, v->root)
-		if (n->name && strcmp(n->name, "vrrp_instance") == 0 && fill_key(n, &keys[count]))
+		if (conf_node_name(n) && strcmp(conf_node_name(n), "vrrp_instance") == 0 && fill_key(n, &keys[count]))
 			count++;
 	for (size_t i = 0; i < count; i++)
 		for (size_t j = i + 1; j < count; j++)

@@ -25,7 +25,7 @@
 
 static bool is(const struct conf_node *n, const char *name)
 {
-	return n->name && strcmp(n->name, name) == 0;
+	return conf_node_name(n) && strcmp(conf_node_name(n), name) == 0;
 }
 
 const struct conf_node *vc_global(const struct vcheck *v, const char *name)
@@ -125,9 +125,9 @@ static void script_user_one(struct vcheck *v, const struct conf_node *s, const c
 {
 	enum kw_script_result r = kw_script_check_user(v->ctx, s, 0);
 
-	if (!vs_name && r == KWS_BAD_USER && strcmp(s->name, "startup_script") == 0)
+	if (!vs_name && r == KWS_BAD_USER && strcmp(conf_node_name(s), "startup_script") == 0)
 		conf_err(v->ctx, &s->src, "Invalid startup script");
-	else if (!vs_name && r == KWS_BAD_USER && strcmp(s->name, "shutdown_script") == 0)
+	else if (!vs_name && r == KWS_BAD_USER && strcmp(conf_node_name(s), "shutdown_script") == 0)
 		conf_err(v->ctx, &s->src, "Invalid shutdown script");
 	if (!vs_name || r == KWS_OK)
 		return;

@@ -22,9 +22,13 @@
 
 bool kw_chk_addr_opt(struct conf_ctx *ctx, struct conf_node *node)
 {
-	if (conf_parse_addr(node->argv[0], false, &node->val.addr))
+	struct conf_addr a;
+
+	if (conf_parse_addr(node->argv[0], false, &a)) {
+		node->val.addr = conf_addr_store(ctx, &a);
 		return true;
-	conf_err(ctx, &node->src, "Invalid %s address %s - ignoring", node->name, node->argv[0]);
+	}
+	conf_err(ctx, &node->src, "Invalid %s address %s - ignoring", conf_node_name(node), node->argv[0]);
 	return false;
 }
 
@@ -110,7 +114,7 @@ static bool check_reply_length(struct conf_ctx *ctx, struct conf_node *node)
 		return true;
 	}
 	conf_err(ctx, &node->src, "UDP_CHECK %s length %s not valid - must be between 0 & %d",
-		 node->name[1] == 'i' ? "min" : "max", node->argv[0], KW_UDP_MAX_REPLY);
+		 conf_node_name(node)[1] == 'i' ? "min" : "max", node->argv[0], KW_UDP_MAX_REPLY);
 	return false;
 }
 

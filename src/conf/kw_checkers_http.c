@@ -154,7 +154,7 @@ static bool check_regex_stack(struct conf_ctx *ctx, struct conf_node *node)
 
 static bool check_regex_offset(struct conf_ctx *ctx, struct conf_node *node)
 {
-	const char *which = strstr(node->name, "min") ? "min" : "max";
+	const char *which = strstr(conf_node_name(node), "min") ? "min" : "max";
 
 	if (node->argc != 1) {
 		conf_warn(ctx, &node->src, "Missing or too may options for regex_%s_offset", which);

@@ -90,7 +90,7 @@ static bool check_cpu_list(struct conf_ctx *ctx, struct conf_node *n)
 
 	for (int i = 0; i < n->argc; i++)
 		if (!conf_parse_int(n->argv[i], 0, 4095, &v)) {
-			conf_err(ctx, &n->src, "%s: invalid cpu %s", n->name, n->argv[i]);
+			conf_err(ctx, &n->src, "%s: invalid cpu %s", conf_node_name(n), n->argv[i]);
 			return false;
 		}
 	return true;
@@ -144,7 +144,7 @@ static bool check_garp_extra_if(struct conf_ctx *ctx, struct conf_node *n)
 
 	if (n->argc == 2) {
 		if (strcmp(n->argv[0], "all") != 0) {
-			conf_err(ctx, &n->src, "Unknown %s option %s", n->name, n->argv[0]);
+			conf_err(ctx, &n->src, "Unknown %s option %s", conf_node_name(n), n->argv[0]);
 			return false;
 		}
 		i = 1;
@@ -198,10 +198,10 @@ static bool check_one_word(struct conf_ctx *ctx, struct conf_node *n)
 {
 	if (n->argc == 1)
 		return true;
-	if (strcmp(n->name, "snmp_socket") == 0)
+	if (strcmp(conf_node_name(n), "snmp_socket") == 0)
 		conf_err(ctx, &n->src, "Too many parameters specified for snmp_socket - ignoring");
 	else
-		conf_err(ctx, &n->src, "%s invalid", n->name);
+		conf_err(ctx, &n->src, "%s invalid", conf_node_name(n));
 	return false;
 }
 
@@ -210,7 +210,7 @@ static bool check_word_option(struct conf_ctx *ctx, struct conf_node *n)
 {
 	if (n->argc == 0)
 		return true;
-	if (strcmp(n->name, "dynamic_interfaces") == 0) {
+	if (strcmp(conf_node_name(n), "dynamic_interfaces") == 0) {
 		if (strcmp(n->argv[0], "allow_if_changes") == 0)
 			return true;
 		conf_err(ctx, &n->src, "Unknown dynamic_interfaces option '%s'", n->argv[0]);
@@ -218,7 +218,7 @@ static bool check_word_option(struct conf_ctx *ctx, struct conf_node *n)
 	}
 	if (strcmp(n->argv[0], "VS") == 0)
 		return true;
-	conf_err(ctx, &n->src, "Unknown %s type %s", n->name, n->argv[0]);
+	conf_err(ctx, &n->src, "Unknown %s type %s", conf_node_name(n), n->argv[0]);
 	return false;
 }
 

@@ -106,7 +106,7 @@ static bool check_method(struct conf_ctx *ctx, struct conf_node *node, const cha
 
 static bool check_vs_method(struct conf_ctx *ctx, struct conf_node *node)
 {
-	bool sorry = !strcmp(node->name, "sorry_server_lvs_method");
+	bool sorry = !strcmp(conf_node_name(node), "sorry_server_lvs_method");
 
 	return check_method(ctx, node, sorry ? "sorry" : "virtual");
 }
@@ -121,9 +121,9 @@ static bool check_one_word(struct conf_ctx *ctx, struct conf_node *node, const c
 {
 	if (node->argc == 1)
 		return true;
-	if (!strcmp(node->name, "virtualhost") && node->argc == 0)
+	if (!strcmp(conf_node_name(node), "virtualhost") && node->argc == 0)
 		conf_err(ctx, &node->src, "%s server virtualhost missing", who);
-	else if (!strcmp(node->name, "snmp_name"))
+	else if (!strcmp(conf_node_name(node), "snmp_name"))
 		conf_err(ctx, &node->src, "%s server snmp_name missing or extra parameters", who);
 	else
 		return true;    /* virtualhost with extra words: the first one is used */
@@ -214,7 +214,7 @@ static bool check_sorry_server(struct conf_ctx *ctx, struct conf_node *node)
 			 node->argv[0]);
 		return false;
 	}
-	node->val.addr = a;
+	node->val.addr = conf_addr_store(ctx, &a);
 	return true;
 }
 
@@ -230,7 +230,7 @@ static bool check_real_server(struct conf_ctx *ctx, struct conf_node *node)
 			 node->argv[0], node->argc > 1 ? node->argv[1] : "");
 		return false;
 	}
-	node->val.addr = a;
+	node->val.addr = conf_addr_store(ctx, &a);
 	return true;
 }
 
@@ -262,7 +262,7 @@ bool kw_vs_block_check(struct conf_ctx *ctx, struct conf_node *node)
 			 node->argv[0], node->argc > 1 ? node->argv[1] : "");
 		return false;
 	}
-	node->val.addr = a;
+	node->val.addr = conf_addr_store(ctx, &a);
 	return true;
 }
 

@@ -145,7 +145,7 @@ bool kw_vsg_line_check(struct conf_ctx *ctx, struct conf_node *node)
 	if (ok == BAD_REPORTED)
 		return false;
 	if (ok == GOOD && (node->argc < 2 || conf_parse_int(node->argv[1], 1, 65535, &port))) {
-		node->val.addr = a;
+		node->val.addr = conf_addr_store(ctx, &a);
 		return true;
 	}
 	if (node->argc > 1)
@@ -169,7 +169,7 @@ bool kw_vsg_group_check(struct conf_ctx *ctx, const struct conf_node *node)
 	conf_foreach(l, node) {
 		if (!strcmp(l->argv[0], "fwmark"))
 			bare_mark |= l->argc < 3;
-		else if (l->val.addr.family == AF_INET)
+		else if (l->val.addr->family == AF_INET)
 			v4 = true;
 		else
 			v6 = true;

@@ -34,7 +34,7 @@ static const struct conf_node *global_opt(struct conf_ctx *ctx, const char *name
 	const struct conf_node *g, *found = NULL, *n;
 
 	conf_foreach(g, ctx->conf->root)
-		if (g->name && strcmp(g->name, "global_defs") == 0 && (n = conf_find_last(g, name)))
+		if (conf_node_name(g) && strcmp(conf_node_name(g), "global_defs") == 0 && (n = conf_find_last(g, name)))
 			found = n;
 	return found;
 }

@@ -40,7 +40,7 @@ static bool check_garp_extra_if(struct conf_ctx *ctx, struct conf_node *n)
 	int i = n->argc == 2 ? 1 : 0;
 
 	if (i && strcmp(n->argv[0], "all") != 0) {
-		conf_err(ctx, &n->src, "Unknown %s option %s", n->name, n->argv[0]);
+		conf_err(ctx, &n->src, "Unknown %s option %s", conf_node_name(n), n->argv[0]);
 		return false;
 	}
 	if (!conf_parse_int(n->argv[i], 0, 86400, &v)) {

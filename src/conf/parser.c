@@ -98,14 +98,18 @@ static struct conf_node *new_node(struct parser *p, const struct conf_kw *kw,
 {
 	struct conf_arena *a = p->ctx->conf->arena;
 	struct conf_node *node = arena_alloc(a, sizeof(*node));
+	char *stack[16], **tmp = n <= 16 ? stack : malloc(n * sizeof(char *));
 
+	if (!tmp)
+		abort();
 	node->kw = kw;
-	node->name = kw ? (kw->canon ? kw->canon : kw->name) : NULL;
 	node->src = p->src;
 	node->argc = (int)n;
-	node->argv = arena_alloc(a, (n + 1) * sizeof(char *));
 	for (size_t i = 0; i < n; i++)
-		node->argv[i] = arena_strdup(a, words[i].text);
+		tmp[i] = (char *)arena_word(a, words[i].text);
+	node->argv = arena_argv(a, tmp, (int)n);
+	if (tmp != stack)
+		free(tmp);
 	return node;
 }
 
@@ -126,11 +130,11 @@ static void append(struct frame *f, struct conf_node *node)
 static bool args_in_range(struct parser *p, struct conf_node *n, unsigned lo, unsigned hi)
 {
 	if (n->argc < (int)lo) {
-		conf_err(p->ctx, &n->src, "Missing value for '%s'", n->name);
+		conf_err(p->ctx, &n->src, "Missing value for '%s'", conf_node_name(n));
 		return false;
 	}
 	if (hi != CONF_ARGS_ANY && n->argc > (int)hi) {
-		conf_err(p->ctx, &n->src, "Too many arguments for '%s' (at most %u)", n->name, hi);
+		conf_err(p->ctx, &n->src, "Too many arguments for '%s' (at most %u)", conf_node_name(n), hi);
 		return false;
 	}
 	return true;
@@ -139,12 +143,12 @@ static bool args_in_range(struct parser *p, struct conf_node *n, unsigned lo, un
 static bool one_arg(struct parser *p, struct conf_node *n)
 {
 	if (n->argc < 1) {
-		conf_err(p->ctx, &n->src, "Missing value for '%s'", n->name);
+		conf_err(p->ctx, &n->src, "Missing value for '%s'", conf_node_name(n));
 		return false;
 	}
 	if (n->argc > 1)
 		conf_warn(p->ctx, &n->src, "'%s': extra arguments after '%s' ignored",
-			  n->name, n->argv[0]);
+			  conf_node_name(n), n->argv[0]);
 	return true;
 }
 
@@ -157,7 +161,7 @@ static bool type_enum(struct parser *p, struct conf_node *n)
 			n->val.i = i;
 			return true;
 		}
-	conf_err(p->ctx, &n->src, "Invalid value '%s' for %s", n->argv[0], n->name);
+	conf_err(p->ctx, &n->src, "Invalid value '%s' for %s", n->argv[0], conf_node_name(n));
 	return false;
 }
 
@@ -181,20 +185,20 @@ static bool type_timer(struct parser *p, struct conf_node *n)
 	const struct conf_kw *kw = n->kw;
 
 	if (!conf_parse_timer(n->argv[0], &n->val.usec)) {
-		conf_err(p->ctx, &n->src, "Invalid time '%s' for %s", n->argv[0], n->name);
+		conf_err(p->ctx, &n->src, "Invalid time '%s' for %s", n->argv[0], conf_node_name(n));
 		return false;
 	}
 	if ((int64_t)n->val.usec < kw->min) {
 		if (kw->min <= 1)
-			conf_err(p->ctx, &n->src, "%s '%s' must be greater than 0", n->name,
+			conf_err(p->ctx, &n->src, "%s '%s' must be greater than 0", conf_node_name(n),
 				 n->argv[0]);
 		else
-			conf_err(p->ctx, &n->src, "%s '%s' must be at least %g seconds", n->name,
+			conf_err(p->ctx, &n->src, "%s '%s' must be at least %g seconds", conf_node_name(n),
 				 n->argv[0], (double)kw->min / 1e6);
 		return false;
 	}
 	if (kw->max && (int64_t)n->val.usec > kw->max) {
-		conf_err(p->ctx, &n->src, "%s '%s' outside range [%g, %g] seconds", n->name,
+		conf_err(p->ctx, &n->src, "%s '%s' outside range [%g, %g] seconds", conf_node_name(n),
 			 n->argv[0], (double)kw->min / 1e6, (double)kw->max / 1e6);
 		return false;
 	}
@@ -205,12 +209,13 @@ static bool type_timer(struct parser *p, struct conf_node *n)
 static bool type_value(struct parser *p, struct conf_node *n)
 {
 	const struct conf_kw *kw = n->kw;
+	struct conf_addr addr;
 
 	switch (kw->kind) {
 	case KV_FLAG:
 		if (n->argc > 0)
 			conf_warn(p->ctx, &n->src, "'%s' takes no argument; '%s' ignored",
-				  n->name, n->argv[0]);
+				  conf_node_name(n), n->argv[0]);
 		n->val.b = true;
 		return true;
 	case KV_BOOL:
@@ -220,10 +225,10 @@ static bool type_value(struct parser *p, struct conf_node *n)
 		}
 		if (n->argc > 1)
 			conf_warn(p->ctx, &n->src, "'%s': extra arguments after '%s' ignored",
-				  n->name, n->argv[0]);
+				  conf_node_name(n), n->argv[0]);
 		if (conf_parse_bool(n->argv[0], &n->val.b))
 			return true;
-		conf_err(p->ctx, &n->src, "Invalid value '%s' for %s", n->argv[0], n->name);
+		conf_err(p->ctx, &n->src, "Invalid value '%s' for %s", n->argv[0], conf_node_name(n));
 		return false;
 	case KV_INT:
 		return one_arg(p, n) && type_int(p, n);
@@ -236,9 +241,11 @@ static bool type_value(struct parser *p, struct conf_node *n)
 	case KV_ADDR:
 		if (!one_arg(p, n))
 			return false;
-		if (conf_parse_addr(n->argv[0], kw->flags & KWF_PREFIX, &n->val.addr))
+		if (conf_parse_addr(n->argv[0], kw->flags & KWF_PREFIX, &addr)) {
+			n->val.addr = conf_addr_store(p->ctx, &addr);
 			return true;
-		conf_err(p->ctx, &n->src, "Invalid IP address '%s' for %s", n->argv[0], n->name);
+		}
+		conf_err(p->ctx, &n->src, "Invalid IP address '%s' for %s", n->argv[0], conf_node_name(n));
 		return false;
 	case KV_WORDS:
 	case KV_SCRIPT:
@@ -304,7 +311,7 @@ static void finish_pending(struct parser *p)
 			append(top(p), n);
 		return;
 	}
-	conf_err(p->ctx, &n->src, "Missing '{' after '%s'", n->name);
+	conf_err(p->ctx, &n->src, "Missing '{' after '%s'", conf_node_name(n));
 }
 
 /* ---- one keyword line -------------------------------------------------------- */
@@ -458,7 +465,7 @@ static void finish(struct parser *p)
 
 		if (f->node)
 			conf_err(p->ctx, &f->node->src, "Missing '}' closing '%s' at end of configuration",
-				 f->node->name);
+				 conf_node_name(f->node));
 		close_frame(p);
 	}
 }

@@ -49,7 +49,8 @@ struct frame {
 	enum frame_kind kind;
 	struct frame *up;                /* the frame below */
 	struct conf_src src;             /* FR_FILE: current line; else: origin */
-	/* FR_FILE */
+	/* FR_FILE: read a line at a time (fp), or from memory (data, len, pos) */
+	FILE *fp;
 	char *data;
 	size_t len, pos;                 /* FR_LINES: len of text */
 	char *dir;                       /* for relative includes; NULL: cwd */
@@ -120,6 +121,8 @@ static void pop_frame(struct preproc *pp)
 	} else if (f->kind != FR_PATHS) {
 		pp->expand_depth--;
 	}
+	if (f->fp)
+		fclose(f->fp);
 	free(f->data);
 	free(f->dir);
 	free(f->pwd);
@@ -140,43 +143,6 @@ static void limit_err(struct preproc *pp, const struct conf_src *src, const char
 }
 
 /* ---- files ----------------------------------------------------------------- */
-
-/* Read the whole of fd; false (errno set) on error or when too large. */
-static bool read_all(int fd, char **data, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	ssize_t r;
-
-	if (!buf)
-		abort();
-	for (;;) {
-		if (n == cap) {
-			if (cap >= PP_MAX_FILE_SIZE) {
-				free(buf);
-				errno = EFBIG;
-				return false;
-			}
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return false;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*data = buf;
-	*len = n;
-	return true;
-}
 
 /* The directory part of path ("a/b.conf" -> "a", "b.conf" -> NULL). */
 static char *dir_of(const char *path)
@@ -222,8 +188,7 @@ static bool open_file(struct preproc *pp, const char *path, const struct conf_sr
 		strict ? conf_err : conf_warn;
 	struct stat st;
 	struct frame *f;
-	char *data;
-	size_t len;
+	FILE *fp;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -234,14 +199,15 @@ static bool open_file(struct preproc *pp, const char *path, const struct conf_sr
 		report(ctx, src, "Configuration file '%s' is not a regular file - skipping", path);
 	} else if (file_is_open(pp, &st)) {
 		conf_warn(ctx, src, "Configuration file '%s' includes itself - skipping", path);
-	} else if (!read_all(fd, &data, &len)) {
+	} else if (st.st_size > PP_MAX_FILE_SIZE) {
+		report(ctx, src, "Configuration file '%s' cannot be read: %s", path, strerror(EFBIG));
+	} else if (!(fp = fdopen(fd, "r"))) {
 		report(ctx, src, "Configuration file '%s' cannot be read: %s", path, strerror(errno));
 	} else {
-		close(fd);
+		/* Streamed, not slurped: a 1 MB file costs a line buffer, not 2 MB. */
 		f = push_frame(pp, FR_FILE, NULL);
 		f->src.file = arena_intern(ctx->conf->arena, path);
-		f->data = data;
-		f->len = len;
+		f->fp = fp;
 		f->dir = dir_of(path);
 		f->pwd = pwd_of(f->dir, pp->cwd);
 		f->checks = checks;
@@ -258,11 +224,37 @@ static bool open_file(struct preproc *pp, const char *path, const struct conf_sr
 }
 
 /* Next physical line of a file frame into raw (NUL bytes end the text). */
+/* One line from a stream; the part of a line beyond PP_MAX_LINE is dropped. */
+static bool stream_physical(struct frame *f, struct pp_buf *raw)
+{
+	char chunk[256];
+	size_t n = 0, total = 0;
+	int c = EOF;
+
+	pp_buf_reset(raw);
+	while ((c = getc_unlocked(f->fp)) != EOF && c != '\n') {
+		if (total++ >= PP_MAX_LINE)
+			continue;
+		chunk[n++] = (char)c;
+		if (n == sizeof(chunk)) {
+			pp_buf_add(raw, chunk, n);
+			n = 0;
+		}
+	}
+	if (c == EOF && total == 0)
+		return false;
+	pp_buf_add(raw, chunk, n);
+	f->src.line++;
+	return true;
+}
+
 static bool file_physical(struct frame *f, struct pp_buf *raw)
 {
 	const char *p, *nl;
 	size_t n;
 
+	if (f->fp)
+		return stream_physical(f, raw);
 	if (f->pos >= f->len)
 		return false;
 	p = f->data + f->pos;

@@ -93,7 +93,7 @@ static void print_value(FILE *out, const struct conf_node *n)
 		return;
 	case KV_ADDR:
 		fputc(' ', out);
-		print_addr(out, &n->val.addr);
+		print_addr(out, n->val.addr);
 		return;
 	case KV_ENUM:
 		fputc(' ', out);
@@ -124,7 +124,7 @@ static void print_nodes(FILE *out, const struct conf_node *first, int depth)
 			fputc('\n', out);
 			continue;
 		}
-		fputs(n->name, out);
+		fputs(conf_node_name(n), out);
 		print_value(out, n);
 		if (n->kw->kind == KV_BLOCK || n->kw->kind == KV_LIST) {
 			fputs(" {\n", out);

@@ -31,9 +31,25 @@ struct interned {
 	const char *s;
 };
 
+/* Arguments repeat a lot ("1", "80", "TCP"): each distinct word is stored
+ * once per tree, found through an open-addressing table of its pointers. */
+struct word_table {
+	const char **slots;
+	size_t size, used;               /* size: a power of two */
+};
+
+/* Whole argument lists repeat too ("weight 1", "retry 2"): each distinct
+ * list of interned words is stored once, NULL-terminated. */
+struct argv_table {
+	char ***slots;
+	size_t size, used;
+};
+
 struct conf_arena {
 	struct arena_chunk *head;
 	struct interned *names;
+	struct word_table words;
+	struct argv_table argvs;
 };
 
 struct conf_arena *arena_new(void)
@@ -55,17 +71,19 @@ void arena_free(struct conf_arena *a)
 		next = c->next;
 		free(c);
 	}
+	free(a->words.slots);
+	free(a->argvs.slots);
 	free(a);
 }
 
-void *arena_alloc(struct conf_arena *a, size_t size)
+/* `align` must be a power of two; chunks start max_align_t aligned. */
+static void *arena_take(struct conf_arena *a, size_t size, size_t align)
 {
 	struct arena_chunk *c = a->head;
-	size_t need = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	void *p;
+	size_t start = c ? (c->used + align - 1) & ~(align - 1) : 0;
 
-	if (!c || c->size - c->used < need) {
-		size_t csize = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+	if (!c || start + size > c->size) {
+		size_t csize = size > ARENA_CHUNK ? size : ARENA_CHUNK;
 
 		c = malloc(sizeof(*c) + csize);
 		if (!c)
@@ -74,20 +92,137 @@ void *arena_alloc(struct conf_arena *a, size_t size)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		start = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += need;
+	c->used = start + size;
+	return (char *)c->data + start;
+}
+
+static size_t hash_argv(char *const *argv, int argc)
+{
+	size_t h = (size_t)argc;
+
+	for (int i = 0; i < argc; i++)
+		h = (h ^ (uintptr_t)argv[i]) * 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 29);
+}
+
+static int argv_len(char *const *argv)
+{
+	int n = 0;
+
+	while (argv[n])
+		n++;
+	return n;
+}
+
+static bool argv_equal(char *const *a, char *const *b, int argc)
+{
+	for (int i = 0; i < argc; i++)
+		if (a[i] != b[i])
+			return false;
+	return a[argc] == NULL;
+}
+
+static void argvs_grow(struct argv_table *t)
+{
+	size_t nsize = t->size ? t->size * 2 : 1024;
+	char ***slots = calloc(nsize, sizeof(*slots));
+
+	if (!slots)
+		abort();
+	for (size_t i = 0; i < t->size; i++) {
+		size_t j;
+
+		if (!t->slots[i])
+			continue;
+		j = hash_argv(t->slots[i], argv_len(t->slots[i])) & (nsize - 1);
+		while (slots[j])
+			j = (j + 1) & (nsize - 1);
+		slots[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->size = nsize;
+}
+
+char **arena_argv(struct conf_arena *a, char *const *words, int argc)
+{
+	struct argv_table *t = &a->argvs;
+	char **copy;
+	size_t i;
+
+	if (t->used * 2 >= t->size)
+		argvs_grow(t);
+	for (i = hash_argv(words, argc) & (t->size - 1); t->slots[i]; i = (i + 1) & (t->size - 1))
+		if (argv_equal(t->slots[i], words, argc))
+			return t->slots[i];
+	copy = arena_alloc(a, ((size_t)argc + 1) * sizeof(char *));
+	memcpy(copy, words, (size_t)argc * sizeof(char *));
+	t->used++;
+	return t->slots[i] = copy;
+}
+
+void *arena_alloc(struct conf_arena *a, size_t size)
+{
+	/* Pointer alignment is all the tree needs (no long double inside). */
+	void *p = arena_take(a, size, sizeof(void *));
+
 	memset(p, 0, size);
 	return p;
 }
 
 char *arena_strndup(struct conf_arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+static size_t hash_word(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void words_grow(struct word_table *t)
+{
+	size_t nsize = t->size ? t->size * 2 : 1024;
+	const char **slots = calloc(nsize, sizeof(*slots));
+
+	if (!slots)
+		abort();
+	for (size_t i = 0; i < t->size; i++) {
+		size_t j;
+
+		if (!t->slots[i])
+			continue;
+		for (j = hash_word(t->slots[i]) & (nsize - 1); slots[j]; j = (j + 1) & (nsize - 1))
+			;
+		slots[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->size = nsize;
+}
+
+const char *arena_word(struct conf_arena *a, const char *s)
+{
+	struct word_table *t = &a->words;
+	size_t i;
+
+	if (t->used * 2 >= t->size)
+		words_grow(t);
+	for (i = hash_word(s) & (t->size - 1); t->slots[i]; i = (i + 1) & (t->size - 1))
+		if (strcmp(t->slots[i], s) == 0)
+			return t->slots[i];
+	t->used++;
+	return t->slots[i] = arena_strdup(a, s);
 }
 
 char *arena_strdup(struct conf_arena *a, const char *s)
@@ -148,6 +283,14 @@ void conf_warn(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt
 	va_end(ap);
 }
 
+const struct conf_addr *conf_addr_store(struct conf_ctx *ctx, const struct conf_addr *a)
+{
+	struct conf_addr *copy = arena_alloc(ctx->conf->arena, sizeof(*copy));
+
+	*copy = *a;
+	return copy;
+}
+
 void conf_security_violation(struct conf_ctx *ctx)
 {
 	ctx->conf->security_violation = true;
@@ -167,7 +310,9 @@ struct conf *conf_ctx_conf(struct conf_ctx *ctx)
 
 static bool node_is(const struct conf_node *n, const char *name)
 {
-	return n->name && strcmp(n->name, name) == 0;
+	const char *nn = conf_node_name(n);
+
+	return nn && strcmp(nn, name) == 0;
 }
 
 const struct conf_node *conf_find(const struct conf_node *block, const char *name)
@@ -199,7 +344,7 @@ const struct conf_node *conf_next_same(const struct conf_node *n)
 	const struct conf_node *m;
 
 	for (m = n->next; m; m = m->next)
-		if (n->name && node_is(m, n->name))
+		if (n->kw && node_is(m, conf_node_name(n)))
 			return m;
 	return NULL;
 }

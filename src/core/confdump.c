@@ -27,8 +27,8 @@ void confdump_text(FILE *out, const struct conf_node *block, int indent)
 
 	conf_foreach(n, block) {
 		fprintf(out, "%*s", indent, "");
-		if (n->name)
-			fprintf(out, "%s%s", n->name, n->argc ? " " : "");
+		if (conf_node_name(n))
+			fprintf(out, "%s%s", conf_node_name(n), n->argc ? " " : "");
 		print_args(out, n);
 		fputc('\n', out);
 		if (n->child)
@@ -78,13 +78,13 @@ void confdump_json(FILE *out, const struct conf_node *block)
 
 	fputc('{', out);
 	conf_foreach(n, block) {
-		if (!n->name) {
+		if (!conf_node_name(n)) {
 			lines = true;
 			continue;
 		}
 		fprintf(out, "%s", first ? "" : ",");
 		first = false;
-		confdump_json_string(out, n->name);
+		confdump_json_string(out, conf_node_name(n));
 		fputc(':', out);
 		if (n->child)
 			confdump_json(out, n);
@@ -95,7 +95,7 @@ void confdump_json(FILE *out, const struct conf_node *block)
 		fprintf(out, "%s\"lines\":[", first ? "" : ",");
 		first = true;
 		conf_foreach(n, block) {
-			if (n->name)
+			if (conf_node_name(n))
 				continue;
 			fprintf(out, "%s", first ? "" : ",");
 			first = false;
@@ -118,7 +118,7 @@ void confdump_globals(FILE *out, const struct conf *conf)
 	fprintf(out, "------< Global definitions >------\n");
 	fprintf(out, " Dump written = %s\n", stamp);
 	conf_foreach(n, conf->root) {
-		if (n->name && !strcmp(n->name, "global_defs"))
+		if (conf_node_name(n) && !strcmp(conf_node_name(n), "global_defs"))
 			confdump_text(out, n, 1);
 	}
 }
@@ -128,7 +128,7 @@ void confdump_blocks(FILE *out, const struct conf *conf, const char *name, const
 	const struct conf_node *n;
 
 	conf_foreach(n, conf->root) {
-		if (!n->name || strcmp(n->name, name))
+		if (!conf_node_name(n) || strcmp(conf_node_name(n), name))
 			continue;
 		fprintf(out, " %s = ", title);
 		print_args(out, n);

@@ -62,7 +62,7 @@ static void vrrp_dump_stats(FILE *out, const struct proc_ctx *ctx)
 	const struct conf_node *n;
 
 	conf_foreach(n, ctx->conf->root) {
-		if (!n->name || strcmp(n->name, "vrrp_instance") || n->argc < 1)
+		if (!conf_node_name(n) || strcmp(conf_node_name(n), "vrrp_instance") || n->argc < 1)
 			continue;
 		fprintf(out, "VRRP Instance: %s\n", n->argv[0]);
 		fprintf(out, "  (no counters yet: the VRRP engine is not running)\n");
@@ -76,7 +76,7 @@ static void vrrp_dump_json(FILE *out, const struct proc_ctx *ctx)
 
 	fputc('[', out);
 	conf_foreach(n, ctx->conf->root) {
-		if (!n->name || strcmp(n->name, "vrrp_instance") || n->argc < 1)
+		if (!conf_node_name(n) || strcmp(conf_node_name(n), "vrrp_instance") || n->argc < 1)
 			continue;
 		fprintf(out, "%s{\"data\":{\"iname\":", first ? "" : ",");
 		first = false;

@@ -118,8 +118,8 @@ static void test_typed_values(void **state)
 	assert_int_equal(conf_get_int(v, "state", -1), 1);
 	assert_true(conf_get_bool(v, "nopreempt", false));
 	assert_false(conf_get_bool(v, "smtp_alert", true));
-	assert_int_equal(conf_find(v, "mcast_src_ip")->val.addr.family, AF_INET6);
-	assert_int_equal(conf_find(v, "vip")->val.addr.plen, 24);
+	assert_int_equal(conf_find(v, "mcast_src_ip")->val.addr->family, AF_INET6);
+	assert_int_equal(conf_find(v, "vip")->val.addr->plen, 24);
 	conf_free(c);
 }
 
