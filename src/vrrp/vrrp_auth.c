@@ -3,13 +3,12 @@
  *
  * HMAC-MD5 (RFC 2104) is computed here over three pieces (the IP header with
  * its mutable fields zeroed, the AH header with its ICV zeroed, the rest of
- * the packet) with OpenSSL's EVP digest interface for MD5, so the received
- * packet is never copied or modified.
+ * the packet) with OpenSSL's MD5 (md5.h: libcrypto is loaded on first use),
+ * so the received packet is never copied or modified.
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "md5.h"
 #include "vrrp_auth.h"
 #include "vrrp_packet.h"
 
@@ -57,7 +56,7 @@ size_t vrrp_ah_encode(uint8_t *buf, size_t buflen, const uint8_t spi[4], uint32_
 
 /* Feeds the packet to ctx as keepalived covers it: mutable IP fields and
  * the ICV zeroed. */
-static bool md5_packet(EVP_MD_CTX *ctx, const uint8_t *pkt, size_t len, size_t ihl)
+static bool md5_packet(struct ka_md5 *ctx, const uint8_t *pkt, size_t len, size_t ihl)
 {
 	uint8_t ip[VRRP_IP4_HDR_LEN], ah[VRRP_AH_LEN];
 
@@ -67,40 +66,40 @@ static bool md5_packet(EVP_MD_CTX *ctx, const uint8_t *pkt, size_t len, size_t i
 	ip[10] = ip[11] = 0;		/* header checksum */
 	memcpy(ah, pkt + ihl, sizeof(ah));
 	memset(ah + VRRP_AH_ICV_OFF, 0, VRRP_AH_ICV_LEN);
-	return EVP_DigestUpdate(ctx, ip, sizeof(ip)) &&
-	       EVP_DigestUpdate(ctx, pkt + sizeof(ip), ihl - sizeof(ip)) &&
-	       EVP_DigestUpdate(ctx, ah, sizeof(ah)) &&
-	       EVP_DigestUpdate(ctx, pkt + ihl + sizeof(ah), len - ihl - sizeof(ah));
+	return ka_md5_update(ctx, ip, sizeof(ip)) &&
+	       ka_md5_update(ctx, pkt + sizeof(ip), ihl - sizeof(ip)) &&
+	       ka_md5_update(ctx, ah, sizeof(ah)) &&
+	       ka_md5_update(ctx, pkt + ihl + sizeof(ah), len - ihl - sizeof(ah));
 }
 
 /* One pass of HMAC: MD5((key ^ pad) || data...). */
-static bool hmac_pass(EVP_MD_CTX *ctx, const uint8_t key[MD5_BLOCK], uint8_t pad)
+static bool hmac_pass(struct ka_md5 *ctx, const uint8_t key[MD5_BLOCK], uint8_t pad)
 {
 	uint8_t k[MD5_BLOCK];
 
 	for (size_t i = 0; i < MD5_BLOCK; i++)
 		k[i] = (uint8_t)(key[i] ^ pad);
-	return EVP_DigestInit_ex(ctx, EVP_md5(), NULL) && EVP_DigestUpdate(ctx, k, sizeof(k));
+	return ka_md5_init(ctx) && ka_md5_update(ctx, k, sizeof(k));
 }
 
 bool vrrp_ah_icv(const uint8_t *pkt, size_t len, size_t ip_hdr_len, const char *pass,
 		 uint8_t icv[12])
 {
 	uint8_t key[MD5_BLOCK] = { 0 }, inner[MD5_LEN], outer[MD5_LEN];
-	EVP_MD_CTX *ctx;
+	struct ka_md5 *ctx;
 	bool ok;
 
 	if (ip_hdr_len < VRRP_IP4_HDR_LEN || len < ip_hdr_len || len - ip_hdr_len < VRRP_AH_LEN)
 		return false;
 	vrrp_auth_pass_data(pass, key);
-	ctx = EVP_MD_CTX_new();
+	ctx = ka_md5_new();
 	if (!ctx)
 		return false;
 	ok = hmac_pass(ctx, key, 0x36) && md5_packet(ctx, pkt, len, ip_hdr_len) &&
-	     EVP_DigestFinal_ex(ctx, inner, NULL) &&
-	     hmac_pass(ctx, key, 0x5c) && EVP_DigestUpdate(ctx, inner, sizeof(inner)) &&
-	     EVP_DigestFinal_ex(ctx, outer, NULL);
-	EVP_MD_CTX_free(ctx);
+	     ka_md5_final(ctx, inner) &&
+	     hmac_pass(ctx, key, 0x5c) && ka_md5_update(ctx, inner, sizeof(inner)) &&
+	     ka_md5_final(ctx, outer);
+	ka_md5_free(ctx);
 	if (ok)
 		memcpy(icv, outer, VRRP_AH_ICV_LEN);
 	return ok;
