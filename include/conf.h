@@ -62,10 +62,15 @@ union conf_val {
 	const struct conf_addr *addr;   /* KV_ADDR (in the tree's arena) */
 };
 
+/* Where a node came from.  File names are kept once per process in a
+ * table (conf_file_name()), so a location costs 8 bytes per node. */
 struct conf_src {
-	const char *file;        /* interned path, valid as long as the tree */
-	unsigned line;
+	uint32_t file;           /* conf_file_name(file); 0: no file */
+	uint32_t line;
 };
+
+/* The path of a configuration file by its conf_src index ("" for 0). */
+const char *conf_file_name(uint32_t file);
 
 struct conf_node;
 struct conf_ctx;
@@ -105,7 +110,7 @@ extern const struct conf_kw conf_root_keywords[];
 
 /* ---- the tree ---------------------------------------------------------- */
 
-/* A node is 72 bytes: a 1,000 x 10 real-server file makes 65,000 of them,
+/* A node is 64 bytes: a 1,000 x 10 real-server file makes 65,000 of them,
  * and -t must stay at half of 2.2.7's memory. */
 struct conf_node {
 	const struct conf_kw *kw;        /* NULL for a line of a KV_LIST block */

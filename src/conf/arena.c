@@ -6,7 +6,7 @@
  * allocates about a hundred chunks instead of hundreds of thousands of
  * small blocks.  Words and whole argument lists repeat a lot ("weight 1",
  * "retry 2"), so each distinct one is stored once, found through an
- * open-addressing table; file names are interned the same way.  Shared
+ * open-addressing table (file names: files.c).  Shared
  * storage is read only.
  */
 #include <stdint.h>
@@ -21,11 +21,6 @@ struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
 	max_align_t data[];
-};
-
-struct interned {
-	struct interned *next;
-	const char *s;
 };
 
 /* Arguments repeat a lot ("1", "80", "TCP"): each distinct word is stored
@@ -44,7 +39,6 @@ struct argv_table {
 
 struct conf_arena {
 	struct arena_chunk *head;
-	struct interned *names;
 	struct word_table words;
 	struct argv_table argvs;
 };
@@ -149,7 +143,7 @@ char **arena_argv(struct conf_arena *a, char *const *words, int argc)
 	char **copy;
 	size_t i;
 
-	if (t->used * 2 >= t->size)
+	if (t->used * 4 >= t->size * 3)         /* load factor 3/4 */
 		argvs_grow(t);
 	for (i = hash_argv(words, argc) & (t->size - 1); t->slots[i]; i = (i + 1) & (t->size - 1))
 		if (argv_equal(t->slots[i], words, argc))
@@ -213,7 +207,7 @@ const char *arena_word(struct conf_arena *a, const char *s)
 	struct word_table *t = &a->words;
 	size_t i;
 
-	if (t->used * 2 >= t->size)
+	if (t->used * 4 >= t->size * 3)         /* load factor 3/4 */
 		words_grow(t);
 	for (i = hash_word(s) & (t->size - 1); t->slots[i]; i = (i + 1) & (t->size - 1))
 		if (strcmp(t->slots[i], s) == 0)
@@ -227,16 +221,3 @@ char *arena_strdup(struct conf_arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
-const char *arena_intern(struct conf_arena *a, const char *s)
-{
-	struct interned *i;
-
-	for (i = a->names; i; i = i->next)
-		if (strcmp(i->s, s) == 0)
-			return i->s;
-	i = arena_alloc(a, sizeof(*i));
-	i->s = arena_strdup(a, s);
-	i->next = a->names;
-	a->names = i;
-	return i->s;
-}

@@ -27,8 +27,8 @@ const char *arena_word(struct conf_arena *a, const char *s);
 /* The tree's one copy of the argument list words[0..argc) (interned words),
  * NULL-terminated; shared between nodes: never write to it. */
 char **arena_argv(struct conf_arena *a, char *const *words, int argc);
-/* Intern a file name so that every node of that file shares one copy. */
-const char *arena_intern(struct conf_arena *a, const char *s);
+/* The conf_src index of a file name (each name stored once per process). */
+uint32_t conf_file_intern(const char *name);
 
 /* ---- the context shared by all stages of one load ---------------------- */
 
@@ -41,7 +41,7 @@ struct conf_ctx {
 /* ---- preprocessor ------------------------------------------------------ */
 
 struct pp_line {
-	const char *file;                /* interned in the arena */
+	uint32_t file;                   /* conf_file_name() index */
 	unsigned line;                   /* 1-based line in that file */
 	const char *text;                /* comment-free, substituted; valid until next pp_next() */
 };

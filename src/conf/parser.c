@@ -19,7 +19,7 @@
 #include "conf_internal.h"
 
 #define MAX_DEPTH 32
-#define KW_CACHE_SIZE 4096   /* power of two */
+#define KW_CACHE_SIZE 1024   /* power of two; a few hundred (table, word) pairs exist */
 
 enum frame_kind { F_BLOCK, F_LIST, F_SKIP };
 

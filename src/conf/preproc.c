@@ -206,7 +206,7 @@ static bool open_file(struct preproc *pp, const char *path, const struct conf_sr
 	} else {
 		/* Streamed, not slurped: a 1 MB file costs a line buffer, not 2 MB. */
 		f = push_frame(pp, FR_FILE, NULL);
-		f->src.file = arena_intern(ctx->conf->arena, path);
+		f->src.file = conf_file_intern(path);
 		f->fp = fp;
 		f->dir = dir_of(path);
 		f->pwd = pwd_of(f->dir, pp->cwd);
@@ -689,7 +689,7 @@ struct preproc *pp_open_buffer(struct conf_ctx *ctx, const char *name, const cha
 	struct preproc *pp = pp_new(ctx);
 	struct frame *f = push_frame(pp, FR_FILE, NULL);
 
-	f->src.file = arena_intern(ctx->conf->arena, name);
+	f->src.file = conf_file_intern(name);
 	f->data = malloc(len + 1);
 	if (!f->data)
 		abort();

@@ -28,7 +28,7 @@ static void conf_report(struct conf_ctx *ctx, int prio, const struct conf_src *s
 		return;
 	}
 	if (src && src->file)
-		fprintf(stderr, "%s:%u: %s\n", src->file, src->line, msg);
+		fprintf(stderr, "%s:%u: %s\n", conf_file_name(src->file), src->line, msg);
 	else
 		fprintf(stderr, "%s\n", msg);
 }

@@ -26,12 +26,13 @@ static void diag(void *arg, int prio, const struct conf_src *src, const char *ms
 	sink->count++;
 	if (sink->out) {
 		if (src && src->file)
-			fprintf(sink->out, "%s:%u: %s\n", src->file, src->line, msg);
+			fprintf(sink->out, "%s:%u: %s\n", conf_file_name(src->file), src->line,
+				msg);
 		else
 			fprintf(sink->out, "%s\n", msg);
 		fflush(sink->out);
 	} else if (src && src->file) {
-		log_message(prio, "%s:%u: %s", src->file, src->line, msg);
+		log_message(prio, "%s:%u: %s", conf_file_name(src->file), src->line, msg);
 	} else {
 		log_message(prio, "%s", msg);
 	}

@@ -17,7 +17,7 @@ static void print_diag(void *arg, int prio, const struct conf_src *src, const ch
 	(void)arg;
 	(void)prio;
 	if (src && src->file)
-		printf("%s:%u: %s\n", src->file, src->line, msg);
+		printf("%s:%u: %s\n", conf_file_name(src->file), src->line, msg);
 	else
 		printf("%s\n", msg);
 }

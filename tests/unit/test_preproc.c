@@ -74,11 +74,11 @@ static void run_full(const char *id, const char *path, const char *text, size_t 
 	snprintf(ctx.config_id, sizeof(ctx.config_id), "%s", id);
 	pp = path ? pp_open_file(&ctx, path) : pp_open_buffer(&ctx, "t.conf", text, len);
 	while (pp_next(pp, &l)) {
-		const char *base = strrchr(l.file, '/');
+		const char *base = strrchr(conf_file_name(l.file), '/');
 
 		res.nlines++;
 		if (with_file)
-			append(res.lines, sizeof(res.lines), "%s:", base ? base + 1 : l.file);
+			append(res.lines, sizeof(res.lines), "%s:", base ? base + 1 : conf_file_name(l.file));
 		append(res.lines, sizeof(res.lines), "%u:%s\n", l.line, l.text);
 	}
 	res.failed = pp_include_failed(pp);
