@@ -1,19 +1,35 @@
 /*
- * check_child.c - the health-checker child process, for now a shell
- * around its configuration: it takes the virtual servers of the inherited
- * tree, reports them, writes the data dump on USR1 and idles in the child
- * loop.  Checkers and IPVS plug into start()/stop() and the dump hook.
+ * check_child.c - the health-checker child process.
+ *
+ * start(): build the typed model from the inherited tree (check_model.c),
+ * set the start states (check_result.c), program the IPVS table
+ * (check_ipvs.c) and start the TCP_CHECKs (check_tcp.c).  Outcomes flow
+ * checker -> ck_result() -> ck_ipvs_rs_changed().  stop() (TERM) stops the
+ * checkers and removes the services unless -I (dont_release_ipvs).  The
+ * USR1 data dump prints the configuration and the run-time state.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
+#include "check_dump.h"
+#include "check_ipvs.h"
+#include "check_model.h"
+#include "check_result.h"
+#include "check_tcp.h"
 #include "childloop.h"
 #include "conf.h"
 #include "confdump.h"
 #include "log.h"
+#include "options.h"
+
+static struct ck_model *model;
+static bool keep_ipvs;
 
 bool check_child_wanted(const struct conf *conf)
 {
@@ -23,10 +39,30 @@ bool check_child_wanted(const struct conf *conf)
 
 static int check_start(const struct proc_ctx *ctx, struct event_base *base)
 {
-	(void)base;
-	log_info("Healthcheck child started: %u virtual server(s)",
-		 conf_count(ctx->conf->root, "virtual_server"));
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	keep_ipvs = ctx->opts && ctx->opts->dont_release_ipvs;
+	model = check_model_build(ctx->conf);
+	if (!model) {
+		log_errx("Healthcheck child: out of memory building the model");
+		return KA_EXIT_FATAL;
+	}
+	ck_result_init(model);
+	ck_ipvs_start(model, base);
+	if (ck_tcp_start_all(model, base) < 0) {
+		log_errx("Healthcheck child: out of memory starting the checkers");
+		return KA_EXIT_FATAL;
+	}
 	return 0;
+}
+
+static void check_stop(void)
+{
+	if (!model)
+		return;
+	ck_tcp_stop_all(model);
+	ck_ipvs_stop(model, keep_ipvs);
+	check_model_free(model);
+	model = NULL;
 }
 
 static void check_dump_data(FILE *out, const struct proc_ctx *ctx)
@@ -37,11 +73,13 @@ static void check_dump_data(FILE *out, const struct proc_ctx *ctx)
 	fprintf(out, "------< LVS Topology >------\n");
 	confdump_blocks(out, ctx->conf, "virtual_server_group", "Virtual Server Group");
 	confdump_blocks(out, ctx->conf, "virtual_server", "Virtual Server");
+	ck_dump_state(out, model);
 }
 
 static const struct child_ops check_ops = {
 	.desc = &proc_table[PROC_CHECKER],
 	.start = check_start,
+	.stop = check_stop,
 	.data_file = "keepalived_check.data",
 	.dump_data = check_dump_data,
 };
