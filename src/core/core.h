@@ -23,6 +23,9 @@ const char *ka_config_path(const struct ka_options *o);
 
 /* -t: check the configuration and return the exit status. */
 int ka_config_test(const struct ka_options *o);
+/* -T/--genhash: execute the genhash program with this command line
+ * (genhash_exec.c); returns only on failure, with an exit status. */
+int ka_genhash_exec(char **argv);
 
 /* Run the parent until stopped; takes ownership of `conf`; returns the
  * exit status. */

@@ -20,6 +20,7 @@
 #include "pidfile.h"
 #include "proc.h"
 #include "version.h"
+#include "genhash_find.h"
 
 static int print_signum(const char *name)
 {
@@ -158,6 +159,8 @@ int main(int argc, char **argv)
 {
 	static struct ka_options o;      /* children keep pointers into it */
 
+	if (genhash_in_cmdline(argc, argv))
+		return ka_genhash_exec(argv);
 	ka_options_init(&o);
 	if (ka_options_parse(&o, argc, argv, stderr) < 0)
 		return EXIT_FAILURE;

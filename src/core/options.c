@@ -235,10 +235,6 @@ bool ka_options_report_unbuilt(const struct ka_options *o, FILE *err)
 		if (list[i].given)
 			fprintf(err, "keepalived: %s: %s is not built into this keepalived yet\n",
 				list[i].option, list[i].subsystem);
-	if (o->genhash) {
-		fprintf(err, "keepalived: -T/--genhash: genhash mode is not built into this keepalived yet\n");
-		return true;
-	}
 	return false;
 }
 

@@ -112,10 +112,12 @@ def test_unbuilt_options_say_so_but_run(clean_conf, opt, words):
     assert r.returncode == 0
 
 
-def test_genhash_not_built_exits_1():
+def test_genhash_mode_runs_genhash():
+    # keepalived -T executes genhash (beside the binary in a build tree),
+    # which prints its usage under keepalived's name, as 2.2.7 does
     r = run("-T")
     assert r.returncode == 1
-    assert "genhash" in r.stderr and "not built" in r.stderr
+    assert "Usage: " in r.stderr and " --genhash COMMAND [OPTIONS]" in r.stderr
 
 
 def test_config_test_clean(clean_conf):
