@@ -67,9 +67,9 @@ int ka_options_parse(struct ka_options *o, int argc, char *const argv[], FILE *e
 void ka_options_usage(FILE *out, const char *prog);
 
 /* Tell the operator, one line each on `err`, about given options whose
- * subsystem is not built into this keepalived.  Returns true if one of
- * them cannot be honoured at all and the program must stop (-T). */
-bool ka_options_report_unbuilt(const struct ka_options *o, FILE *err);
+ * subsystem is not built into this keepalived (they are then ignored).
+ * (-T never gets here: main() hands such a command line to genhash.) */
+void ka_options_report_unbuilt(const struct ka_options *o, FILE *err);
 
 /* --signum: the signal number for a SIGFUNC name (STOP, RELOAD, DATA,
  * STATS, STATS_CLEAR, JSON), or -1 for an unknown name. */

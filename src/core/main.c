@@ -174,8 +174,7 @@ int main(int argc, char **argv)
 	}
 	if (o.signum)
 		return print_signum(o.signum);
-	if (ka_options_report_unbuilt(&o, stderr))
-		return EXIT_FAILURE;
+	ka_options_report_unbuilt(&o, stderr);
 	core_dump_setup(&o);
 	if (o.config_test)
 		return ka_config_test(&o);

@@ -216,7 +216,7 @@ struct unbuilt {
 	const char *subsystem;
 };
 
-bool ka_options_report_unbuilt(const struct ka_options *o, FILE *err)
+void ka_options_report_unbuilt(const struct ka_options *o, FILE *err)
 {
 	const struct unbuilt list[] = {
 		{ o->no_bfd, "-B/--no_bfd", "BFD support (there is no BFD process to disable)" },
@@ -235,7 +235,6 @@ bool ka_options_report_unbuilt(const struct ka_options *o, FILE *err)
 		if (list[i].given)
 			fprintf(err, "keepalived: %s: %s is not built into this keepalived yet\n",
 				list[i].option, list[i].subsystem);
-	return false;
 }
 
 int ka_sigfunc_number(const char *name)

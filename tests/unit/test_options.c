@@ -184,14 +184,10 @@ static void test_unbuilt(void **state)
 	(void)state;
 	assert_int_equal(parse(&o, "-x", "-s", "ns", NULL), 0);
 	f = fmemopen(buf, sizeof(buf), "w");
-	assert_false(ka_options_report_unbuilt(&o, f));
+	ka_options_report_unbuilt(&o, f);
 	fclose(f);
 	assert_non_null(strstr(buf, "-x/--snmp: SNMP support is not built"));
 	assert_non_null(strstr(buf, "-s/--namespace"));
-	assert_int_equal(parse(&o, "-T", NULL), 0);
-	f = fmemopen(buf, sizeof(buf), "w");
-	assert_true(ka_options_report_unbuilt(&o, f));
-	fclose(f);
 }
 
 int main(void)
