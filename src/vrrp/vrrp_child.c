@@ -1,9 +1,9 @@
 /*
- * vrrp_child.c - the VRRP child process, for now a shell around its
- * configuration: it takes its part of the inherited tree (instances, sync
- * groups, static addresses), reports it, answers the dump signals with
- * the configured values and idles in the child loop.  The protocol
- * engine plugs into start()/stop() and the dump hooks.
+ * vrrp_child.c - the VRRP child process: the child loop around the VRRP
+ * engine (vrrp_engine.h).  start() builds and starts the instances from
+ * the inherited tree, stop() (TERM) takes every instance to STOP, and the
+ * dump hooks print the running instances (vrrp_dump.h) after the
+ * configured globals.
  */
 #include "config.h"
 
@@ -16,6 +16,9 @@
 #include "conf.h"
 #include "confdump.h"
 #include "log.h"
+#include "options.h"
+#include "vrrp_dump.h"
+#include "vrrp_engine.h"
 
 /* Top-level blocks that need the VRRP child (without --all). */
 static const char *const vrrp_blocks[] = {
@@ -35,18 +38,29 @@ bool vrrp_child_wanted(const struct conf *conf)
 
 static int vrrp_start(const struct proc_ctx *ctx, struct event_base *base)
 {
-	(void)base;
 	log_info("VRRP child started: %u instance(s), %u sync group(s)",
 		 conf_count(ctx->conf->root, "vrrp_instance"),
 		 conf_count(ctx->conf->root, "vrrp_sync_group"));
-	return 0;
+	return vrrp_engine_start(base, ctx->conf, ctx->opts && ctx->opts->dont_release_vrrp);
+}
+
+static void vrrp_stop(void)
+{
+	vrrp_engine_stop();
+}
+
+static void vrrp_clear_stats(void)
+{
+	struct vrrp_inst *in;
+
+	for (in = vrrp_engine_instances(); in; in = in->next)
+		vrrp_inst_clear_stats(in);
 }
 
 static void vrrp_dump_data(FILE *out, const struct proc_ctx *ctx)
 {
 	confdump_globals(out, ctx->conf);
-	fprintf(out, "------< VRRP Topology >------\n");
-	confdump_blocks(out, ctx->conf, "vrrp_instance", "VRRP Instance");
+	vrrp_dump_instances(out, vrrp_engine_instances());
 	fprintf(out, "------< VRRP Sync groups >------\n");
 	confdump_blocks(out, ctx->conf, "vrrp_sync_group", "VRRP Sync Group");
 	fprintf(out, "------< VRRP scripts >------\n");
@@ -59,38 +73,21 @@ static void vrrp_dump_data(FILE *out, const struct proc_ctx *ctx)
 
 static void vrrp_dump_stats(FILE *out, const struct proc_ctx *ctx)
 {
-	const struct conf_node *n;
-
-	conf_foreach(n, ctx->conf->root) {
-		if (!conf_node_name(n) || strcmp(conf_node_name(n), "vrrp_instance") || n->argc < 1)
-			continue;
-		fprintf(out, "VRRP Instance: %s\n", n->argv[0]);
-		fprintf(out, "  (no counters yet: the VRRP engine is not running)\n");
-	}
+	(void)ctx;
+	vrrp_dump_stats_of(out, vrrp_engine_instances());
 }
 
 static void vrrp_dump_json(FILE *out, const struct proc_ctx *ctx)
 {
-	const struct conf_node *n;
-	bool first = true;
-
-	fputc('[', out);
-	conf_foreach(n, ctx->conf->root) {
-		if (!conf_node_name(n) || strcmp(conf_node_name(n), "vrrp_instance") || n->argc < 1)
-			continue;
-		fprintf(out, "%s{\"data\":{\"iname\":", first ? "" : ",");
-		first = false;
-		confdump_json_string(out, n->argv[0]);
-		fprintf(out, ",\"config\":");
-		confdump_json(out, n);
-		fprintf(out, "},\"stats\":{}}");
-	}
-	fprintf(out, "]\n");
+	(void)ctx;
+	vrrp_dump_json_of(out, vrrp_engine_instances());
 }
 
 static const struct child_ops vrrp_ops = {
 	.desc = &proc_table[PROC_VRRP],
 	.start = vrrp_start,
+	.stop = vrrp_stop,
+	.clear_stats = vrrp_clear_stats,
 	.data_file = "keepalived.data",
 	.stats_file = "keepalived.stats",
 	.json_file = "keepalived.json",

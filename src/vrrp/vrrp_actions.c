@@ -1,0 +1,193 @@
+/*
+ * vrrp_actions.c - VIPs, GARP/NA and notify scripts (vrrp_actions.h).
+ *
+ * Design.  Stateless verbs over an instance: the netlink request socket
+ * and the GARP socket come from the shared environment.  VIPs are added
+ * with -nodad for IPv6 so that they are usable (and can be announced) at
+ * once.  Notify scripts are started through the shared script runner and
+ * not waited for; their exit status is logged at debug level.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/if_addr.h>
+
+#include "garp.h"
+#include "if_sysctl.h"
+#include "log.h"
+#include "nl_addr.h"
+#include "script.h"
+#include "vrrp_actions.h"
+
+static void vip_to_ifaddr(const struct vrrp_vip *v, struct sys_ifaddr *a)
+{
+	sys_ifaddr_init(a, v->ifindex);
+	a->addr = v->addr;
+	a->prefixlen = v->plen;
+	a->brd = v->brd;
+	a->scope = v->scope;
+	if (v->addr.family == AF_INET)
+		snprintf(a->label, sizeof(a->label), "%s", v->label);
+	if (v->addr.family == AF_INET6)
+		a->flags |= IFA_F_NODAD;
+	if (v->noprefixroute)
+		a->flags |= IFA_F_NOPREFIXROUTE;
+}
+
+static void set_list(struct vrrp_inst *in, const struct vrrp_vip *v, size_t n, bool add)
+{
+	struct sys_ifaddr a;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		vip_to_ifaddr(&v[i], &a);
+		r = add ? nl_addr_add(in->env->nl, &a) : nl_addr_del(in->env->nl, &a);
+		if (r < 0 && r != -EEXIST && r != -EADDRNOTAVAIL)
+			log_warnx("(%s) cannot %s %s on %s: %s", in->m->name, add ? "add" : "remove",
+				  v[i].text, v[i].dev, nlctx_error(in->env->nl));
+	}
+}
+
+void vrrp_act_set_vips(struct vrrp_inst *in)
+{
+	log_debug("(%s) setting VIPs.", in->m->name);
+	set_list(in, in->m->vips, in->m->nvips, true);
+	set_list(in, in->m->evips, in->m->nevips, true);
+	in->vips_set = true;
+}
+
+void vrrp_act_remove_vips(struct vrrp_inst *in)
+{
+	log_debug("(%s) removing VIPs.", in->m->name);
+	set_list(in, in->m->vips, in->m->nvips, false);
+	set_list(in, in->m->evips, in->m->nevips, false);
+	in->vips_set = false;
+}
+
+static void garp_one(struct vrrp_inst *in, const struct vrrp_vip *v, unsigned repeat)
+{
+	bool router = false;
+	char buf[INET6_ADDRSTRLEN];
+	unsigned k;
+
+	sys_ip_format(&v->addr, buf, sizeof(buf));
+	if (v->addr.family == AF_INET6) {
+		int f = sys_ipv6_forwarding(v->dev);
+
+		router = f > 0;
+		log_debug("(%s) Sending/queueing Unsolicited Neighbour Adverts on %s for %s",
+			  in->m->name, v->dev, buf);
+	} else {
+		log_debug("(%s) Sending/queueing gratuitous ARPs on %s for %s", in->m->name, v->dev,
+			  buf);
+	}
+	for (k = 0; k < repeat && in->env->garp_fd >= 0; k++) {
+		int r = v->addr.family == AF_INET
+			? garp_send_arp(in->env->garp_fd, v->ifindex, in->mac, v->addr.u.v4)
+			: garp_send_na(in->env->garp_fd, v->ifindex, in->mac, &v->addr.u.v6, router);
+		if (r < 0)
+			log_debug("(%s) GARP on %s failed: %s", in->m->name, v->dev, strerror(-r));
+		else
+			log_debug("Sending %s on %s for %s",
+				  v->addr.family == AF_INET ? "gratuitous ARP"
+							    : "unsolicited neighbour advert",
+				  v->dev, buf);
+	}
+}
+
+void vrrp_act_garp(struct vrrp_inst *in, unsigned repeat)
+{
+	size_t i;
+
+	for (i = 0; i < in->m->nvips; i++)
+		garp_one(in, &in->m->vips[i], repeat);
+	for (i = 0; i < in->m->nevips; i++)
+		garp_one(in, &in->m->evips[i], repeat);
+}
+
+static void script_done(const struct script_result *res, void *arg)
+{
+	(void)arg;
+	log_debug("notify script pid %d finished (%d/%d)", (int)res->pid, (int)res->outcome,
+		  res->status);
+}
+
+/* At STOP the child exits right after: the runner's scripts would die
+ * with it (PR_SET_PDEATHSIG), so stop scripts run detached (double fork,
+ * own session, stdio on /dev/null). */
+static void run_detached(const char *cmd)
+{
+	const char *err;
+	char **argv = script_split(cmd, &err);
+	pid_t pid;
+
+	if (!argv) {
+		log_warnx("notify script %s: %s", cmd, err);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+		sigset_t all;
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		setsid();
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (fork() == 0) {
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	free(argv);
+}
+
+static void run(struct vrrp_inst *in, const char *cmd)
+{
+	struct script_spec spec;
+
+	if (in->fsm.state == VRRP_STATE_STOP) {
+		log_debug("(%s) running notify script %s", in->m->name, cmd);
+		run_detached(cmd);
+		return;
+	}
+
+	memset(&spec, 0, sizeof(spec));
+	spec.cmdline = cmd;
+	log_debug("(%s) running notify script %s", in->m->name, cmd);
+	script_run(in->env->base, &spec, script_done, NULL);
+}
+
+void vrrp_act_notify(struct vrrp_inst *in, enum vrrp_state to)
+{
+	const struct vrrp_notify *n = to == VRRP_STATE_MASTER ? &in->m->notify_master
+				    : to == VRRP_STATE_BACKUP ? &in->m->notify_backup
+				    : to == VRRP_STATE_FAULT ? &in->m->notify_fault
+				    : to == VRRP_STATE_STOP ? &in->m->notify_stop : NULL;
+	char *cmd;
+
+	if (n && n->cmd)
+		run(in, n->cmd);
+	if (!in->m->notify.cmd)
+		return;
+	if (asprintf(&cmd, "%s INSTANCE '%s' %s %u", in->m->notify.cmd, in->m->name,
+		     vrrp_state_name(to), in->fsm.priority) < 0)
+		return;
+	run(in, cmd);
+	free(cmd);
+}

@@ -1,0 +1,24 @@
+/*
+ * vrrp_actions.h - the side effects of a VRRP state change: virtual
+ * addresses, gratuitous ARP / unsolicited NA, notify scripts.
+ *
+ * Design.  Called only from the instance's change_state (vrrp_instance.c),
+ * never from the state machine directly.  Each verb logs what 2.2.7 logs
+ * for it ("(VI_1) setting VIPs.", "(VI_1) removing VIPs.", "(VI_1)
+ * Sending/queueing gratuitous ARPs on eth0 for 192.168.200.100").
+ */
+#ifndef KA_VRRP_ACTIONS_H
+#define KA_VRRP_ACTIONS_H
+
+#include "vrrp_instance.h"
+
+/* Add every VIP and excluded VIP (an address already present is fine). */
+void vrrp_act_set_vips(struct vrrp_inst *in);
+/* Remove them (absent addresses are fine). */
+void vrrp_act_remove_vips(struct vrrp_inst *in);
+/* One burst of `repeat` GARPs/NAs per VIP. */
+void vrrp_act_garp(struct vrrp_inst *in, unsigned repeat);
+/* notify_<state> then notify with INSTANCE NAME STATE PRIORITY. */
+void vrrp_act_notify(struct vrrp_inst *in, enum vrrp_state to);
+
+#endif

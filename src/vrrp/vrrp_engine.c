@@ -1,0 +1,165 @@
+/*
+ * vrrp_engine.c - start, route kernel events to, and stop the instances
+ * (vrrp_engine.h).
+ *
+ * Design.  Module-level state: the VRRP child has exactly one engine.
+ * Link events set the instances on that interface up or down; an address
+ * removed behind our back is reported as 2.2.7 does ("Netlink reflector
+ * reports IP ... removed from ...") and handed to the instances.  A
+ * monitor overflow re-reads each interface's state.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "garp.h"
+#include "log.h"
+#include "nl_link.h"
+#include "nl_monitor.h"
+#include "proc.h"
+#include "vrrp_engine.h"
+#include "vrrp_model.h"
+#include "vrrp_net.h"
+
+static struct {
+	struct nlctx nl;
+	struct nl_monitor *mon;
+	struct event *mon_ev;
+	struct vrrp_model model;
+	struct vrrp_env env;
+	struct vrrp_inst *head;
+} eng;
+
+struct vrrp_inst *vrrp_engine_instances(void)
+{
+	return eng.head;
+}
+
+static void on_link(void *arg, const struct nl_link_event *ev)
+{
+	struct vrrp_inst *in;
+	bool up = !ev->deleted && ev->oper_up, changed = false;
+
+	(void)arg;
+	for (in = eng.head; in; in = in->next)
+		if (in->m->ifindex == ev->ifindex && in->link_up != up)
+			changed = true;
+	if (changed)
+		log_info("Netlink reports %s %s", ev->name[0] ? ev->name : "?", up ? "up" : "down");
+	for (in = eng.head; in; in = in->next)
+		if (in->m->ifindex == ev->ifindex)
+			vrrp_inst_link(in, up);
+}
+
+static void on_addr(void *arg, const struct nl_addr_event *ev)
+{
+	struct vrrp_inst *in;
+	char ifname[IF_NAMESIZE] = "?", buf[INET6_ADDRSTRLEN];
+
+	(void)arg;
+	if (!ev->deleted) {
+		for (in = eng.head; in; in = in->next)
+			vrrp_inst_addr_added(in, ev->ifindex);
+		return;
+	}
+	if_indextoname((unsigned)ev->ifindex, ifname);
+	log_debug("Netlink reflector reports IP %s removed from %s",
+		  sys_ip_format(&ev->addr, buf, sizeof(buf)), ifname);
+	for (in = eng.head; in; in = in->next)
+		vrrp_inst_addr_deleted(in, &ev->addr);
+}
+
+static void on_resync(void *arg)
+{
+	struct vrrp_inst *in;
+	struct sys_link l;
+
+	(void)arg;
+	for (in = eng.head; in; in = in->next)
+		if (nl_link_get(&eng.nl, in->m->ifindex, NULL, &l) == 0)
+			vrrp_inst_link(in, l.oper_up);
+}
+
+static const struct nl_monitor_ops mon_ops = {
+	.link = on_link, .addr = on_addr, .resync = on_resync,
+};
+
+static void on_mon(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	nl_monitor_dispatch(arg);
+}
+
+static int open_shared(struct event_base *base)
+{
+	if (nlctx_open(&eng.nl) < 0) {
+		log_errx("cannot open netlink: %s", nlctx_error(&eng.nl));
+		return KA_EXIT_FATAL;
+	}
+	eng.env.nl = &eng.nl;
+	eng.env.base = base;
+	eng.env.garp_fd = garp_open();
+	if (eng.env.garp_fd < 0)
+		log_warnx("cannot open the gratuitous ARP socket");
+	eng.mon = nl_monitor_open(&mon_ops, NULL);
+	if (!eng.mon) {
+		log_warn("cannot open the netlink monitor");
+		return 0;
+	}
+	eng.mon_ev = event_new(base, nl_monitor_fd(eng.mon), EV_READ | EV_PERSIST, on_mon, eng.mon);
+	if (eng.mon_ev)
+		event_add(eng.mon_ev, NULL);
+	return 0;
+}
+
+int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool dont_release)
+{
+	struct vrrp_inst **tail = &eng.head;
+	size_t i;
+	int r;
+
+	memset(&eng, 0, sizeof(eng));
+	eng.env.dont_release = dont_release;
+	if ((r = open_shared(base)))
+		return r;
+	if (vrrp_model_build(conf, &eng.nl, &eng.model) < 0)
+		return KA_EXIT_FATAL;
+	for (i = 0; i < eng.model.ninst; i++) {
+		struct vrrp_inst *in = vrrp_inst_new(&eng.env, &eng.model.inst[i]);
+
+		if (!in)
+			continue;
+		*tail = in;
+		tail = &in->next;
+	}
+	for (struct vrrp_inst *in = eng.head; in; in = in->next)
+		vrrp_inst_start(in);
+	return 0;
+}
+
+void vrrp_engine_stop(void)
+{
+	struct vrrp_inst *in, *next;
+
+	for (in = eng.head; in; in = in->next)
+		vrrp_inst_stop(in);
+	for (in = eng.head; in; in = next) {
+		next = in->next;
+		vrrp_inst_free(in);
+	}
+	eng.head = NULL;
+	if (eng.mon_ev)
+		event_free(eng.mon_ev);
+	nl_monitor_close(eng.mon);
+	vrrp_net_close_all();
+	if (eng.env.garp_fd >= 0)
+		close(eng.env.garp_fd);
+	vrrp_model_free(&eng.model);
+	nlctx_close(&eng.nl);
+	memset(&eng, 0, sizeof(eng));
+}

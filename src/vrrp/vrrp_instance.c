@@ -1,0 +1,540 @@
+/*
+ * vrrp_instance.c - one VRRP instance at runtime (vrrp_instance.h).
+ *
+ * Design.  The FSM's ops live here: two one-shot libevent timers (advert
+ * and master-down), send_advert building packets with the codec, and
+ * change_state, the choke point for every effect of a transition.  The
+ * receive path builds a struct vrrp_expect from the model, runs
+ * vrrp_rx_validate(), counts and logs drops, logs what 2.2.7 logs about
+ * accepted adverts, and feeds the FSM.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "nl_addr.h"
+#include "nl_link.h"
+#include "vrrp_actions.h"
+#include "vrrp_instance.h"
+#include "vrrp_net.h"
+
+static void arm(struct event *ev, uint64_t usec)
+{
+	struct timeval tv = { (time_t)(usec / 1000000), (suseconds_t)(usec % 1000000) };
+
+	event_add(ev, &tv);
+}
+
+/* ---- sending ----------------------------------------------------------------- */
+
+static void fill_advert(struct vrrp_inst *in, struct vrrp_advert *a, uint8_t prio)
+{
+	const struct vrrp_model_inst *m = in->m;
+
+	memset(a, 0, sizeof(*a));
+	a->version = m->version;
+	a->type = VRRP_TYPE_ADVERT;
+	a->vrid = m->vrid;
+	a->priority = prio;
+	a->naddr = (uint8_t)m->nvips;
+	a->af = m->family;
+	a->addrs = in->vip_wire;
+	if (m->version == 2) {
+		a->auth_type = m->auth_type;
+		a->adver_int_s = vrrp_us_to_v2_s(m->adver_int_us);
+	} else {
+		a->max_adver_int_cs = vrrp_interval_cs_clamp(vrrp_us_to_cs(m->adver_int_us));
+	}
+}
+
+static int send_to(struct vrrp_inst *in, uint8_t prio, const struct sys_ip *dst, bool unicast)
+{
+	const struct vrrp_model_inst *m = in->m;
+	uint8_t buf[VRRP_IP4_HDR_LEN + VRRP_AH_LEN + 16 + VRRP_MAX_ADDRS * 16];
+	size_t len;
+
+	if (m->family == AF_INET) {
+		struct vrrp_tx4 tx;
+
+		memset(&tx, 0, sizeof(tx));
+		tx.ip.tos = VRRP_IP4_TOS;
+		tx.ip.id = ++in->ip_id;
+		tx.ip.ttl = unicast ? m->unicast_ttl : VRRP_TTL;
+		tx.ip.src = in->src.u.v4;
+		tx.ip.dst = dst->u.v4;
+		fill_advert(in, &tx.adv, prio);
+		tx.auth_pass = m->auth_pass;
+		if (m->auth_type == VRRP_AUTH_AH)
+			tx.ah_seq = ++in->ah_seq;
+		tx.old_checksum = unicast && m->old_csum_send;
+		len = vrrp_tx4_encode(buf, sizeof(buf), &tx);
+	} else {
+		struct vrrp_advert a;
+		struct vrrp_ip s = { .af = AF_INET6 }, d = { .af = AF_INET6 };
+
+		s.u.v6 = in->src.u.v6;
+		d.u.v6 = dst->u.v6;
+		fill_advert(in, &a, prio);
+		len = vrrp_advert_encode(buf, sizeof(buf), &a, &s, &d);
+	}
+	if (!len)
+		return -1;
+	return vrrp_sock_send(in->sock, buf, len, &in->src, dst,
+			      unicast ? m->unicast_ttl : VRRP_TTL);
+}
+
+static void op_send_advert(void *arg, uint8_t prio)
+{
+	struct vrrp_inst *in = arg;
+	const struct vrrp_model_inst *m = in->m;
+	size_t i;
+	int r = 0;
+
+	if (!in->sock || in->no_src)
+		return;
+	if (m->npeers) {
+		for (i = 0; i < m->npeers; i++) {
+			struct sys_ip d = { .family = m->peers[i].addr.af };
+
+			memcpy(&d.u, &m->peers[i].addr.u, sizeof(d.u));
+			r |= send_to(in, prio, &d, true);
+		}
+	} else {
+		r = send_to(in, prio, &m->mcast_group, false);
+	}
+	if (r)
+		log_debug("(%s) sending advert failed", m->name);
+	in->st.adv_tx++;
+	if (prio == VRRP_PRIO_STOP) {
+		in->st.prio0_tx++;
+		log_debug("(%s) sent 0 priority", m->name);
+	}
+}
+
+/* ---- timers --------------------------------------------------------------------- */
+
+static void op_arm_adver(void *arg, uint64_t usec)
+{
+	struct vrrp_inst *in = arg;
+
+	arm(in->t_adver, usec);
+}
+
+static void op_arm_down(void *arg, uint64_t usec)
+{
+	struct vrrp_inst *in = arg;
+	struct timeval now, d = { (time_t)(usec / 1000000), (suseconds_t)(usec % 1000000) };
+
+	gettimeofday(&now, NULL);
+	timeradd(&now, &d, &in->t_down_due);
+	arm(in->t_down, usec);
+}
+
+static void op_cancel(void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	event_del(in->t_adver);
+	event_del(in->t_down);
+}
+
+static void on_adver(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	vrrp_fsm_adver_timer(&in->fsm);
+}
+
+static void on_down(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	if (in->fsm.state == VRRP_STATE_BACKUP)
+		log_debug("(%s) Receive advertisement timeout", in->m->name);
+	vrrp_fsm_master_down_timer(&in->fsm);
+}
+
+static void on_garp(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		vrrp_act_garp(in, in->m->garp_repeat);
+}
+
+static void on_refresh(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		vrrp_act_garp(in, in->m->garp_refresh_repeat);
+}
+
+static void on_lower(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		vrrp_act_garp(in, in->m->garp_lower_repeat);
+}
+
+static void stop_garp_timers(struct vrrp_inst *in)
+{
+	event_del(in->t_garp);
+	event_del(in->t_refresh);
+	event_del(in->t_lower);
+}
+
+/* ---- state changes ------------------------------------------------------------- */
+
+static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
+{
+	struct vrrp_inst *in = arg;
+	const char *nm = in->m->name;
+
+	gettimeofday(&in->last_transition, NULL);
+	if (from == VRRP_STATE_MASTER) {
+		in->st.released_master++;
+		stop_garp_timers(in);
+	}
+	switch (to) {
+	case VRRP_STATE_MASTER:
+		log_info("(%s) Entering MASTER STATE", nm);
+		in->st.became_master++;
+		vrrp_act_set_vips(in);
+		vrrp_act_garp(in, in->m->garp_repeat);
+		if (in->m->garp_delay_s)
+			arm(in->t_garp, (uint64_t)in->m->garp_delay_s * 1000000);
+		if (in->m->garp_refresh_s)
+			arm(in->t_refresh, (uint64_t)in->m->garp_refresh_s * 1000000);
+		break;
+	case VRRP_STATE_BACKUP:
+		if (from == VRRP_STATE_INIT)
+			vrrp_act_remove_vips(in);
+		log_info("(%s) Entering BACKUP STATE%s", nm, from == VRRP_STATE_INIT ? " (init)" : "");
+		if (from == VRRP_STATE_MASTER)
+			vrrp_act_remove_vips(in);
+		break;
+	case VRRP_STATE_FAULT:
+		if (from == VRRP_STATE_INIT)
+			log_info("(%s) entering FAULT state", nm);
+		else
+			log_info("(%s) Entering FAULT STATE", nm);
+		if (in->vips_set || from == VRRP_STATE_INIT)
+			vrrp_act_remove_vips(in);
+		break;
+	case VRRP_STATE_STOP:
+		if (in->vips_set && !in->env->dont_release)
+			vrrp_act_remove_vips(in);
+		log_debug("(%s) Entering STOP STATE", nm);
+		break;
+	default:
+		break;
+	}
+	vrrp_act_notify(in, to);
+}
+
+/* A MASTER saw a lower-priority advert: another burst after
+ * garp_lower_prio_delay (one pending at a time). */
+static void op_lower_prio_seen(void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	if (in->m->garp_lower_repeat && !evtimer_pending(in->t_lower, NULL))
+		arm(in->t_lower, (uint64_t)in->m->garp_lower_delay_s * 1000000);
+}
+
+static const struct vrrp_fsm_ops fsm_ops = {
+	.send_advert = op_send_advert,
+	.arm_adver_timer = op_arm_adver,
+	.arm_master_down_timer = op_arm_down,
+	.cancel_timers = op_cancel,
+	.change_state = op_change_state,
+	.lower_prio_seen = op_lower_prio_seen,
+};
+
+/* ---- receiving ---------------------------------------------------------------- */
+
+static const char *ip_text(const struct vrrp_ip *ip, char *buf, size_t len)
+{
+	return inet_ntop(ip->af, &ip->u, buf, (socklen_t)len) ? buf : "?";
+}
+
+static void count_drop(struct vrrp_inst *in, enum vrrp_drop why, const struct vrrp_rx *rx)
+{
+	time_t now = time(NULL);
+	char b[INET6_ADDRSTRLEN];
+
+	in->st.drops[why]++;
+	if (in->drop_logged[why] == now)
+		return;
+	in->drop_logged[why] = now;
+	if (why == VRRP_DROP_AUTH_PASS)    /* 2.2.7's words */
+		log_info("(%s) received an invalid passwd!", in->m->name);
+	else
+		log_info("(%s) dropped advert from %s: %s", in->m->name,
+			 ip_text(&rx->src, b, sizeof(b)), vrrp_drop_str(why));
+}
+
+static void fill_expect(const struct vrrp_inst *in, const struct vrrp_rx *rx,
+			struct vrrp_expect *e)
+{
+	const struct vrrp_model_inst *m = in->m;
+
+	memset(e, 0, sizeof(*e));
+	e->af = m->family;
+	e->version = m->version;
+	e->vrid = m->vrid;
+	e->auth_type = m->auth_type;
+	e->auth_pass = m->auth_pass;
+	e->adver_int_s = vrrp_us_to_v2_s(m->adver_int_us);
+	e->vips = in->vip_wire;
+	e->nvips = (uint8_t)m->nvips;
+	e->skip_addr_check = m->skip_check_adv_addr && rx->src.af == in->last_master.af &&
+			     !memcmp(&rx->src.u, &in->last_master.u, vrrp_addr_len(rx->src.af));
+	e->unicast = m->npeers > 0;
+	e->check_unicast_src = m->check_unicast_src;
+	e->peers = m->peers;
+	e->npeers = m->npeers;
+	e->old_csum = m->old_csum;
+}
+
+static void log_accepted(struct vrrp_inst *in, const struct vrrp_advert *a, const char *src)
+{
+	const char *nm = in->m->name;
+	uint8_t ours = in->fsm.priority;
+
+	if (a->priority == VRRP_PRIO_STOP) {
+		if (in->fsm.state == VRRP_STATE_BACKUP)
+			log_debug("(%s) Backup received priority 0 advertisement", nm);
+		return;
+	}
+	if (in->fsm.state == VRRP_STATE_BACKUP && !in->m->nopreempt && a->priority < ours)
+		log_info("(%s) received lower priority (%u) advert from %s - discarding", nm,
+			 a->priority, src);
+	else if (in->fsm.state == VRRP_STATE_MASTER && a->priority > ours)
+		log_debug("(%s) Master received advert from %s with higher priority %u, ours %u",
+			  nm, src, a->priority, ours);
+	else if (in->fsm.state == VRRP_STATE_MASTER && a->priority < ours)
+		log_debug("(%s) Master received advert from %s with lower priority %u, ours %u, "
+			  "forcing new election", nm, src, a->priority, ours);
+}
+
+static void on_packet(void *arg, const struct vrrp_rx *rx)
+{
+	struct vrrp_inst *in = arg;
+	struct vrrp_expect e;
+	struct vrrp_advert a;
+	struct vrrp_rx_advert adv;
+	char b[INET6_ADDRSTRLEN];
+	enum vrrp_drop why;
+
+	if (rx->src.af == in->src.family &&
+	    !memcmp(&rx->src.u, &in->src.u, vrrp_addr_len(rx->src.af)))
+		return;    /* our own advert */
+	fill_expect(in, rx, &e);
+	why = vrrp_rx_validate(rx, &e, &a, NULL);
+	if (why != VRRP_OK) {
+		count_drop(in, why, rx);
+		return;
+	}
+	in->st.adv_rx++;
+	if (a.priority == VRRP_PRIO_STOP)
+		in->st.prio0_rx++;
+	in->last_master = rx->src;
+	log_accepted(in, &a, ip_text(&rx->src, b, sizeof(b)));
+	memset(&adv, 0, sizeof(adv));
+	adv.priority = a.priority;
+	adv.interval_us = a.version == 3 ? vrrp_cs_to_us(a.max_adver_int_cs) : in->m->adver_int_us;
+	adv.src = (const uint8_t *)&rx->src.u;
+	adv.src_len = (uint8_t)vrrp_addr_len(rx->src.af);
+	vrrp_fsm_advert(&in->fsm, &adv);
+}
+
+/* ---- lifecycle -------------------------------------------------------------------- */
+
+/* The configured source, else the interface's first address (IPv6: its
+ * link-local one).  Without one the instance stays in FAULT. */
+static bool find_src(struct vrrp_inst *in)
+{
+	const struct vrrp_model_inst *m = in->m;
+
+	if (m->src_ip.family == m->family)
+		in->src = m->src_ip;
+	else if (vrrp_net_if_addr(m->ifindex, m->family, &in->src) < 0)
+		memset(&in->src, 0, sizeof(in->src));
+	in->no_src = in->src.family == 0;
+	memcpy(in->fcfg.local_addr, &in->src.u, m->family == AF_INET ? 4 : 16);
+	return !in->no_src;
+}
+
+static bool setup_net(struct vrrp_inst *in)
+{
+	const struct vrrp_model_inst *m = in->m;
+	struct sys_link link;
+	size_t i, alen = m->family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < m->nvips; i++)
+		memcpy(in->vip_wire + i * alen, &m->vips[i].addr.u, alen);
+	if (!find_src(in))
+		log_info("(%s) entering FAULT state (no %s address for interface)", m->name,
+			 m->family == AF_INET ? "IPv4" : "IPv6");
+	in->fcfg.addr_len = (uint8_t)alen;
+	if (nl_link_get(in->env->nl, m->ifindex, NULL, &link) == 0) {
+		memcpy(in->mac, link.mac, sizeof(in->mac));
+		in->link_up = link.oper_up;
+	}
+	in->sock = vrrp_sock_get(in->env->base, m->ifindex, m->ifname, m->family,
+				 m->auth_type == VRRP_AUTH_AH ? VRRP_AH_IPPROTO : VRRP_IPPROTO,
+				 m->npeers > 0, &m->mcast_group);
+	if (!in->sock)
+		return false;
+	if (!vrrp_sock_bind_vrid(in->sock, m->vrid, on_packet, in)) {
+		log_errx("(%s) VRID %u is already used on %s", m->name, m->vrid, m->ifname);
+		return false;
+	}
+	return true;
+}
+
+/* First AH sequence number.  2.2.7 starts at 1 and its receivers drop any
+ * sequence number not above the last one seen from the old master, so a
+ * restarted 2.2.7 is ignored by its peers.  Starting from twice the
+ * seconds since 2020 keeps our numbers increasing across restarts (AH is
+ * VRRPv2 only: at most one advert per second, plus a few replies). */
+static uint32_t ah_seq_start(void)
+{
+	time_t now = time(NULL);
+	const time_t epoch2020 = 1577836800;
+
+	return now > epoch2020 ? (uint32_t)(now - epoch2020) * 2u : 0;
+}
+
+struct vrrp_inst *vrrp_inst_new(const struct vrrp_env *env, const struct vrrp_model_inst *m)
+{
+	struct vrrp_inst *in = calloc(1, sizeof(*in));
+
+	if (!in)
+		return NULL;
+	in->m = m;
+	in->env = env;
+	in->ah_seq = ah_seq_start();
+	in->fcfg.version = m->version;
+	in->fcfg.adver_int_us = m->adver_int_us;
+	in->fcfg.down_timer_adverts = m->down_timer_adverts;
+	in->fcfg.nopreempt = m->nopreempt;
+	in->fcfg.preempt_delay_us = m->preempt_delay_us;
+	in->fcfg.want_master = m->want_master;
+	in->fcfg.lower_prio_no_advert = m->lower_prio_no_advert;
+	in->fcfg.higher_prio_send_advert = m->higher_prio_send_advert;
+	in->t_adver = evtimer_new(env->base, on_adver, in);
+	in->t_down = evtimer_new(env->base, on_down, in);
+	in->t_garp = evtimer_new(env->base, on_garp, in);
+	in->t_refresh = event_new(env->base, -1, EV_PERSIST, on_refresh, in);
+	in->t_lower = evtimer_new(env->base, on_lower, in);
+	if (!in->t_adver || !in->t_down || !in->t_garp || !in->t_refresh || !in->t_lower ||
+	    !setup_net(in)) {
+		vrrp_inst_free(in);
+		return NULL;
+	}
+	vrrp_fsm_init(&in->fsm, &in->fcfg, &fsm_ops, in, m->base_prio);
+	return in;
+}
+
+void vrrp_inst_start(struct vrrp_inst *in)
+{
+	if ((!in->link_up && !in->m->dont_track_primary) || in->no_src)
+		in->fsm.faulted = true;
+	vrrp_fsm_start(&in->fsm);
+}
+
+void vrrp_inst_stop(struct vrrp_inst *in)
+{
+	vrrp_fsm_stop(&in->fsm);
+	stop_garp_timers(in);
+}
+
+void vrrp_inst_free(struct vrrp_inst *in)
+{
+	if (!in)
+		return;
+	if (in->t_adver)
+		event_free(in->t_adver);
+	if (in->t_down)
+		event_free(in->t_down);
+	if (in->t_garp)
+		event_free(in->t_garp);
+	if (in->t_refresh)
+		event_free(in->t_refresh);
+	if (in->t_lower)
+		event_free(in->t_lower);
+	free(in);
+}
+
+void vrrp_inst_link(struct vrrp_inst *in, bool up)
+{
+	if (in->link_up == up)
+		return;
+	in->link_up = up;
+	if (!in->m->dont_track_primary && !in->no_src)
+		vrrp_fsm_fault(&in->fsm, !up);
+}
+
+/* 2.2.7, when a VIP disappears while MASTER: back to BACKUP with a priority
+ * 0 advert and the VIPs removed, then master again after the skew time if
+ * nobody else takes over.  The FSM has no such event: a synthetic advert
+ * from the highest possible sender moves it to BACKUP, then the master-down
+ * timer is shortened to the skew time. */
+void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr)
+{
+	static const uint8_t top[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+					 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct vrrp_rx_advert adv = { .priority = VRRP_PRIO_OWNER, .src = top };
+	size_t i;
+	bool ours = false;
+
+	if (in->fsm.state != VRRP_STATE_MASTER || !in->vips_set)
+		return;
+	for (i = 0; i < in->m->nvips; i++)
+		if (in->m->vips[i].addr.family == addr->family &&
+		    !memcmp(&in->m->vips[i].addr.u, &addr->u, sys_ip_len(addr)))
+			ours = true;
+	if (!ours || nl_addr_present(in->env->nl, 0, addr) == 1)
+		return;
+	adv.src_len = in->fcfg.addr_len;
+	adv.interval_us = in->m->adver_int_us;
+	vrrp_fsm_advert(&in->fsm, &adv);
+	op_send_advert(in, VRRP_PRIO_STOP);
+	op_arm_down(in, vrrp_skew_time_us(&in->fsm));
+}
+
+void vrrp_inst_addr_added(struct vrrp_inst *in, int ifindex)
+{
+	if (!in->no_src || ifindex != in->m->ifindex || !find_src(in))
+		return;
+	vrrp_fsm_fault(&in->fsm, !in->link_up && !in->m->dont_track_primary);
+}
+
+void vrrp_inst_clear_stats(struct vrrp_inst *in)
+{
+	memset(&in->st, 0, sizeof(in->st));
+}
+
+void vrrp_inst_set_priority(struct vrrp_inst *in, uint8_t priority)
+{
+	vrrp_fsm_set_priority(&in->fsm, priority);
+}

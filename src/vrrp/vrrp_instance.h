@@ -1,0 +1,90 @@
+/*
+ * vrrp_instance.h - one VRRP instance at runtime.
+ *
+ * Design.  An instance couples the pure state machine (vrrp_fsm.h) to the
+ * world: its ops arm libevent timers with microsecond precision, send
+ * adverts through the shared sockets (vrrp_net.h), and change_state is the
+ * one place where a transition has effects: 2.2.7's log lines, VIPs added
+ * or removed over netlink, gratuitous ARP / unsolicited NA bursts, notify
+ * scripts, counters.  Received packets are validated with the codec
+ * (vrrp_rx_validate) against the instance's expectations; drops are
+ * counted per reason and logged at most once per reason per second.
+ * Kernel events (link up/down, an address removed) arrive from the child
+ * through vrrp_inst_link() and vrrp_inst_addr_deleted().
+ */
+#ifndef KA_VRRP_INSTANCE_H
+#define KA_VRRP_INSTANCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/time.h>
+
+#include "nl_core.h"
+#include "vrrp_fsm.h"
+#include "vrrp_model.h"
+#include "vrrp_packet.h"
+
+struct event;
+struct event_base;
+struct vrrp_sock;
+
+struct vrrp_stats {
+	unsigned long adv_rx, adv_tx;
+	unsigned long became_master, released_master;
+	unsigned long prio0_rx, prio0_tx;
+	unsigned long drops[VRRP_DROP_MAX];
+};
+
+/* What every instance shares: the event base, the netlink request socket,
+ * the GARP socket, and the -V option. */
+struct vrrp_env {
+	struct event_base *base;
+	struct nlctx *nl;
+	int garp_fd;
+	bool dont_release;
+};
+
+struct vrrp_inst {
+	const struct vrrp_model_inst *m;
+	const struct vrrp_env *env;
+	struct vrrp_fsm fsm;
+	struct vrrp_fsm_config fcfg;
+	struct vrrp_sock *sock;
+	struct sys_ip src;                 /* source of our adverts */
+	uint8_t mac[6];
+	uint8_t vip_wire[VRRP_MAX_ADDRS * 16];
+	struct event *t_adver, *t_down, *t_garp;
+	struct event *t_refresh, *t_lower;  /* garp_master_refresh, garp_lower_prio_delay */
+	struct timeval t_down_due;         /* when the master-down timer fires */
+	bool vips_set;
+	bool link_up;
+	bool no_src;                       /* no address to send from: FAULT */
+	uint16_t ip_id;
+	uint32_t ah_seq;
+	struct vrrp_ip last_master;        /* sender of the last accepted advert */
+	struct timeval last_transition;
+	time_t drop_logged[VRRP_DROP_MAX];
+	struct vrrp_stats st;
+	struct vrrp_inst *next;
+};
+
+/* Create the instance (sockets, timers); NULL and logged on failure. */
+struct vrrp_inst *vrrp_inst_new(const struct vrrp_env *env, const struct vrrp_model_inst *m);
+/* Enter BACKUP (or MASTER for an owner with "state MASTER"), or FAULT. */
+void vrrp_inst_start(struct vrrp_inst *in);
+/* Leave for STOP (priority 0 advert when MASTER, VIPs released unless -V). */
+void vrrp_inst_stop(struct vrrp_inst *in);
+void vrrp_inst_free(struct vrrp_inst *in);
+/* Kernel events for this instance's interface / addresses. */
+void vrrp_inst_link(struct vrrp_inst *in, bool up);
+void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr);
+/* An address appeared on ifindex: an instance without a source may run now. */
+void vrrp_inst_addr_added(struct vrrp_inst *in, int ifindex);
+void vrrp_inst_clear_stats(struct vrrp_inst *in);
+/* The hook for tracking (track_script, track_interface weights...): set the
+ * effective priority; it takes effect with the next advert sent or
+ * compared, as in 2.2.7.  Not called yet: tracking is not implemented. */
+void vrrp_inst_set_priority(struct vrrp_inst *in, uint8_t priority);
+
+#endif

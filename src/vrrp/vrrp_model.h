@@ -1,0 +1,95 @@
+/*
+ * vrrp_model.h - the typed VRRP instance model, built once from the
+ * configuration tree when the VRRP child starts.
+ *
+ * Design.  The engine never reads the tree while it runs: vrrp_model_build()
+ * walks every vrrp_instance block (and the global_defs defaults that apply
+ * to instances), resolves interface names to indexes, parses VIP lines and
+ * unicast peers, and fills one plain struct per instance with
+ * keepalived.conf(5)'s defaults applied.  Everything the model points to is
+ * owned by it (or by the immutable tree) until vrrp_model_free().
+ * Problems that make an instance unusable (unknown interface, no VRID)
+ * are logged and the instance is skipped, as 2.2.7 does.
+ */
+#ifndef KA_VRRP_MODEL_H
+#define KA_VRRP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "nl_core.h"
+#include "vrrp_packet.h"
+
+struct conf;
+
+/* One virtual_ipaddress line. */
+struct vrrp_vip {
+	struct sys_ip addr;
+	int plen;                    /* 32/128 when not written */
+	char dev[IFNAMSIZ];          /* "dev" or the instance's interface */
+	int ifindex;
+	char label[IFNAMSIZ];        /* "" = none */
+	struct sys_ip brd;           /* family 0 = none */
+	int scope;                   /* RT_SCOPE_*, -1 = default */
+	bool nodad;                  /* "-nodad" (IPv6) */
+	bool noprefixroute;
+	char text[64];               /* "ADDR/PLEN" for logs */
+};
+
+/* Who runs a notify script. */
+struct vrrp_notify {
+	const char *cmd;             /* NULL = none (points into the tree) */
+};
+
+struct vrrp_model_inst {
+	const char *name;
+	const char *ifname;
+	int ifindex;
+	uint8_t vrid;
+	uint8_t base_prio;
+	uint8_t version;             /* 2 or 3 (IPv6: always 3) */
+	int family;                  /* AF_INET or AF_INET6 */
+	uint64_t adver_int_us;       /* v2: whole seconds */
+	bool want_master;
+	bool nopreempt;
+	uint64_t preempt_delay_us;
+	bool accept;
+	struct vrrp_vip *vips;
+	size_t nvips;
+	struct vrrp_vip *evips;      /* virtual_ipaddress_excluded */
+	size_t nevips;
+	struct sys_ip src_ip;        /* mcast_src_ip / unicast_src_ip; family 0 = auto */
+	struct vrrp_peer *peers;     /* unicast_peer */
+	size_t npeers;
+	uint8_t unicast_ttl;
+	struct sys_ip mcast_group;   /* 224.0.0.18 / ff02::12 or the global override */
+	uint8_t auth_type;           /* enum vrrp_auth_type */
+	char auth_pass[VRRP_AUTH_DATA_LEN + 1];
+	unsigned garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
+	unsigned garp_lower_delay_s, garp_lower_repeat;
+	struct vrrp_notify notify_master, notify_backup, notify_fault, notify_stop, notify;
+	unsigned down_timer_adverts;
+	bool lower_prio_no_advert, higher_prio_send_advert;
+	bool skip_check_adv_addr, check_unicast_src, dont_track_primary;
+	enum vrrp_old_csum old_csum;
+	bool old_csum_send;          /* old_unicast_checksum: we send the old one */
+	bool strict;
+};
+
+struct vrrp_model {
+	struct vrrp_model_inst *inst;
+	size_t ninst;
+};
+
+/* Build the model from the tree; instances that cannot run are logged and
+ * left out.  Returns 0, or -1 when out of memory. */
+int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_model *out);
+void vrrp_model_free(struct vrrp_model *m);
+
+/* Parse one virtual_ipaddress line (argv as in the tree) for an instance
+ * on `dflt_if`; false if the address is malformed.  ifindex is not set. */
+bool vrrp_vip_parse(char *const *argv, int argc, const char *dflt_if, struct vrrp_vip *out);
+
+#endif
