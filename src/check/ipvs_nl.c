@@ -37,6 +37,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "ipvs_nl.h"
+#include "nl_errors.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -66,61 +67,14 @@ static void clear_error(struct ipvs_ctx *ctx)
 	ctx->errmsg[0] = '\0';
 }
 
-/* The text attribute of an extended ack, which follows the echoed request
- * (only its header when the kernel capped it). */
-static void read_extack(struct ipvs_ctx *ctx, const struct nlmsgerr *e)
-{
-	const char *base = (const char *)e - NLMSG_HDRLEN;
-	const struct nlmsghdr *h = (const struct nlmsghdr *)base;
-	size_t off = NLMSG_HDRLEN + sizeof(*e);
-
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(h->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= NLMSG_HDRLEN)
-		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-	for (off = NLMSG_ALIGN(off); off + NLA_HDRLEN <= h->nlmsg_len;) {
-		const struct nlattr *a = (const struct nlattr *)(base + off);
-		size_t n;
-
-		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > h->nlmsg_len)
-			return;
-		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			n = strnlen(base + off + NLA_HDRLEN, a->nla_len - NLA_HDRLEN);
-			if (n >= sizeof(ctx->errmsg))
-				n = sizeof(ctx->errmsg) - 1;
-			memcpy(ctx->errmsg, base + off + NLA_HDRLEN, n);
-			ctx->errmsg[n] = '\0';
-			ctx->extack = n > 0;
-			return;
-		}
-		off += NLA_ALIGN(a->nla_len);
-	}
-}
-
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
 	struct ipvs_ctx *ctx = arg;
 
 	(void)who;
 	ctx->err = e->error < 0 ? -e->error : e->error;
-	read_extack(ctx, e);
+	ctx->extack = nl_extack_text(e, ctx->errmsg, sizeof(ctx->errmsg));
 	return NL_STOP;
-}
-
-/* errno for a failure libnl found itself (no kernel error seen). */
-static int nlerr_to_errno(int nlret)
-{
-	switch (-nlret) {
-	case NLE_NOMEM:         return ENOMEM;
-	case NLE_INVAL:         return EINVAL;
-	case NLE_RANGE:         return ERANGE;
-	case NLE_MSGSIZE:       return EMSGSIZE;
-	case NLE_OBJ_NOTFOUND:  return ENOENT;
-	case NLE_PERM:          return EPERM;
-	case NLE_AGAIN:         return EAGAIN;
-	case NLE_OPNOTSUPP:     return EOPNOTSUPP;
-	default:                return EIO;
-	}
 }
 
 /* ---- socket and requests ---------------------------------------------- */
@@ -209,7 +163,7 @@ static int request(struct ipvs_ctx *ctx, struct nl_msg *msg,
 		return 0;
 	}
 	if (ctx->err == 0)
-		return fail(ctx, nlerr_to_errno(rc), "%s", nl_geterror(rc));
+		return fail(ctx, nl_errno_of_nlerr(rc), "%s", nl_geterror(rc));
 	if (ctx->errmsg[0] == '\0')
 		snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s", strerror(ctx->err));
 	return -ctx->err;

@@ -133,17 +133,24 @@ void log_message(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_warn(const char *fmt, ...)
+/* The message followed by ": strerror(errno)", errno left as it was. */
+static void log_with_errno(int prio, const char *fmt, va_list ap)
 {
 	int saved = errno;
 	char msg[1536];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_message(prio, "%s: %s", msg, strerror(saved));
+	errno = saved;
+}
+
+void log_warn(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_with_errno(LOG_WARNING, fmt, ap);
 	va_end(ap);
-	log_message(LOG_WARNING, "%s: %s", msg, strerror(saved));
-	errno = saved;
 }
 
 void log_debug(const char *fmt, ...)
@@ -159,14 +166,11 @@ void log_debug(const char *fmt, ...)
 
 void fatal(const char *fmt, ...)
 {
-	int saved = errno;
-	char msg[1536];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_with_errno(LOG_ERR, fmt, ap);
 	va_end(ap);
-	log_message(LOG_ERR, "%s: %s", msg, strerror(saved));
 	exit(EXIT_FAILURE);
 }
 

@@ -25,46 +25,11 @@
 #include <netlink/attr.h>
 
 #include "nl_core.h"
+#include "nl_errors.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-
-/* Find NLMSGERR_ATTR_MSG in the extended ack of an error reply. */
-static void read_extack(struct nlctx *ctx, const struct nlmsgerr *e)
-{
-	const struct nlmsghdr *h = (const struct nlmsghdr *)
-		((const char *)e - NLMSG_HDRLEN);
-	size_t off, total = h->nlmsg_len;
-
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	off = NLMSG_HDRLEN + sizeof(*e);
-	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
-			return;
-		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-	}
-	off = NLMSG_ALIGN(off);
-	while (off + NLA_HDRLEN <= total) {
-		const struct nlattr *a = (const struct nlattr *)((const char *)h + off);
-		size_t alen = a->nla_len;
-
-		if (alen < NLA_HDRLEN || off + alen > total)
-			return;
-		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && alen > NLA_HDRLEN) {
-			size_t n = strnlen((const char *)a + NLA_HDRLEN, alen - NLA_HDRLEN);
-
-			if (n >= sizeof(ctx->errmsg))
-				n = sizeof(ctx->errmsg) - 1;
-			memcpy(ctx->errmsg, (const char *)a + NLA_HDRLEN, n);
-			ctx->errmsg[n] = '\0';
-			ctx->extack = n > 0;
-			return;
-		}
-		off += NLA_ALIGN(alen);
-	}
-}
 
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
@@ -72,7 +37,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 
 	(void)who;
 	ctx->err = e->error < 0 ? -e->error : e->error;
-	read_extack(ctx, e);
+	ctx->extack = nl_extack_text(e, ctx->errmsg, sizeof(ctx->errmsg));
 	return NL_STOP;
 }
 
@@ -129,25 +94,6 @@ int nlctx_fail(struct nlctx *ctx, int err, const char *fmt, ...)
 	return -err;
 }
 
-/* errno for a failure libnl detected itself (no kernel error seen). */
-static int nlerr_to_errno(int nlret)
-{
-	switch (-nlret) {
-	case NLE_NOMEM:         return ENOMEM;
-	case NLE_INVAL:         return EINVAL;
-	case NLE_RANGE:         return ERANGE;
-	case NLE_EXIST:         return EEXIST;
-	case NLE_OBJ_NOTFOUND:  return ENOENT;
-	case NLE_NODEV:         return ENODEV;
-	case NLE_PERM:          return EPERM;
-	case NLE_AGAIN:         return EAGAIN;
-	case NLE_OPNOTSUPP:     return EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT:  return EAFNOSUPPORT;
-	case NLE_MISSING_ATTR:  return EINVAL;
-	default:                return EIO;
-	}
-}
-
 int nlctx_finish(struct nlctx *ctx, int nlret)
 {
 	/* A non-negative libnl result is a success even if an earlier attempt
@@ -159,7 +105,7 @@ int nlctx_finish(struct nlctx *ctx, int nlret)
 		return 0;
 	}
 	if (ctx->err == 0)
-		return nlctx_fail(ctx, nlerr_to_errno(nlret), "%s", nl_geterror(nlret));
+		return nlctx_fail(ctx, nl_errno_of_nlerr(nlret), "%s", nl_geterror(nlret));
 	if (!ctx->extack)
 		snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s", strerror(ctx->err));
 	return -ctx->err;
