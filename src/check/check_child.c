@@ -3,8 +3,9 @@
  *
  * start(): build the typed model from the inherited tree (check_model.c),
  * set the start states (check_result.c), program the IPVS table
- * (check_ipvs.c) and start the TCP_CHECKs (check_tcp.c).  Outcomes flow
- * checker -> ck_result() -> ck_ipvs_rs_changed().  stop() (TERM) stops the
+ * (check_ipvs.c) and start the checks (check_sched.c, one module per
+ * kind: check_kind.h).  Outcomes flow kind -> ck_check_done() ->
+ * ck_result() -> ck_ipvs_rs_changed().  stop() (TERM) stops the
  * checkers and removes the services unless -I (dont_release_ipvs).  The
  * USR1 data dump prints the configuration and the run-time state.
  */
@@ -21,7 +22,7 @@
 #include "check_ipvs.h"
 #include "check_model.h"
 #include "check_result.h"
-#include "check_tcp.h"
+#include "check_sched.h"
 #include "childloop.h"
 #include "conf.h"
 #include "confdump.h"
@@ -48,7 +49,7 @@ static int check_start(const struct proc_ctx *ctx, struct event_base *base)
 	}
 	ck_result_init(model);
 	ck_ipvs_start(model, base);
-	if (ck_tcp_start_all(model, base) < 0) {
+	if (ck_sched_start_all(model, base) < 0) {
 		log_errx("Healthcheck child: out of memory starting the checkers");
 		return KA_EXIT_FATAL;
 	}
@@ -59,7 +60,7 @@ static void check_stop(void)
 {
 	if (!model)
 		return;
-	ck_tcp_stop_all(model);
+	ck_sched_stop_all(model);
 	ck_ipvs_stop(model, keep_ipvs);
 	check_model_free(model);
 	model = NULL;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "check_dump.h"
+#include "check_kind.h"
 #include "check_model.h"
 #include "check_result.h"
 
@@ -21,16 +22,19 @@ static void dump_rs(FILE *out, const struct ck_rs *rs)
 		"RS set = %s, num failed checkers = %u\n", rs->label, rs->weight,
 		rs->set ? rs->set_weight : 0, yes_no(rs->alive), yes_no(rs->set), rs->n_failed);
 	for (size_t k = 0; k < rs->n_checks; k++) {
-		const struct ck_tcp *c = &rs->checks[k];
+		const struct ck_check *c = &rs->checks[k];
 		char a[INET6_ADDRSTRLEN];
 
-		fprintf(out, "     TCP_CHECK [%s]:%u up = %s, has run = %s, last = %s, "
-			"retries = %u, delay loop = %llu us, timeout = %llu us\n",
+		fprintf(out, "     %s [%s]:%u up = %s, has run = %s, last = %s%s%s, "
+			"retries = %u, delay loop = %llu us, timeout = %llu us\n", c->kind->keyword,
 			ipvs_ip_format(&c->connect_ip, a, sizeof(a)), c->connect_port,
 			yes_no(c->up), yes_no(c->has_run),
-			c->has_run ? ck_outcome_name((enum ck_outcome)c->last) : "none", c->retry,
+			c->has_run ? ck_outcome_name((enum ck_outcome)c->last) : "none",
+			c->reason[0] ? ": " : "", c->reason, c->retry,
 			(unsigned long long)c->delay_loop_us,
 			(unsigned long long)c->connect_timeout_us);
+		if (c->kind->dump)
+			c->kind->dump(out, c);
 	}
 }
 

@@ -17,9 +17,11 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "check_kind.h"
 #include "check_model.h"
 #include "check_model_int.h"
 #include "conf.h"
+#include "log.h"
 
 #define SEC 1000000ull
 
@@ -49,6 +51,7 @@ struct ck_inherit {
 	unsigned retry;
 	uint64_t connect_timeout, delay_before_retry, warmup, delay_loop;
 	bool has_warmup;
+	bool log_all_failures;           /* global_defs checker_log_all_failures */
 };
 
 static void inherit_from(struct ck_inherit *in, const struct conf_node *b)
@@ -108,8 +111,10 @@ static const char *script_of(const struct conf_node *b, const char *name)
 	return n && n->argc > 0 ? n->argv[0] : NULL;
 }
 
-static bool build_tcp(struct ck_tcp *c, struct ck_rs *rs, const struct conf_node *b,
-		      const struct ck_inherit *parent)
+/* The options every kind shares, then the kind's own (kind->build). */
+static bool build_check(struct ck_check *c, struct ck_rs *rs, const struct conf_node *b,
+			const struct ck_inherit *parent, const struct ck_kind *kind,
+			const struct conf *conf)
 {
 	struct ck_inherit in = *parent;
 	const char *w;
@@ -117,6 +122,7 @@ static bool build_tcp(struct ck_tcp *c, struct ck_rs *rs, const struct conf_node
 	inherit_from(&in, b);
 	memset(c, 0, sizeof(*c));
 	c->rs = rs;
+	c->kind = kind;
 	c->connect_ip = rs->addr;
 	c->connect_port = rs->port;
 	if ((w = conf_get_str(b, "connect_ip", NULL)))
@@ -133,11 +139,35 @@ static bool build_tcp(struct ck_tcp *c, struct ck_rs *rs, const struct conf_node
 	c->warmup_us = in.has_warmup ? in.warmup : in.delay_loop;
 	c->retry = in.retry;
 	c->alpha = in.alpha;
-	return true;
+	c->log_all_failures = conf_get_bool(b, "log_all_failures", in.log_all_failures);
+	return !kind->build || kind->build(c, b, conf);
+}
+
+/* The check kind a real_server child block names; NULL for other blocks
+ * and (warned once per keyword) for kinds this build lacks. */
+static const struct ck_kind *kind_of(const struct conf_node *n)
+{
+	static unsigned warned;
+	const char *name = conf_node_name(n);
+	const struct ck_kind *k;
+
+	if (!name)
+		return NULL;
+	for (unsigned i = 0; ck_kind_keywords[i]; i++) {
+		if (strcmp(name, ck_kind_keywords[i]))
+			continue;
+		k = ck_kind_find(name);
+		if (!k && !(warned & (1u << i))) {
+			warned |= 1u << i;
+			log_warnx("%s is not supported by this build: those checks are ignored", name);
+		}
+		return k;
+	}
+	return NULL;
 }
 
 static bool build_rs(struct ck_rs *rs, struct ck_vs *vs, const struct conf_node *b,
-		     const struct ck_inherit *vsin)
+		     const struct ck_inherit *vsin, const struct conf *conf)
 {
 	struct ck_inherit in = *vsin;
 	const struct conf_node *n;
@@ -160,13 +190,16 @@ static bool build_rs(struct ck_rs *rs, struct ck_vs *vs, const struct conf_node 
 	rs->notify_up = script_of(b, "notify_up");
 	rs->notify_down = script_of(b, "notify_down");
 	ck_label(rs->label, sizeof(rs->label), &rs->addr, vs->proto_name, rs->port);
-	rs->n_checks = conf_count(b, "TCP_CHECK");
+	conf_foreach(n, b)
+		rs->n_checks += kind_of(n) != NULL;
 	rs->checks = calloc(rs->n_checks ? rs->n_checks : 1, sizeof(*rs->checks));
 	if (!rs->checks)
 		return false;
 	conf_foreach(n, b) {
-		if (conf_node_name(n) && !strcmp(conf_node_name(n), "TCP_CHECK"))
-			build_tcp(&rs->checks[i++], rs, n, &in);
+		const struct ck_kind *k = kind_of(n);
+
+		if (k && !build_check(&rs->checks[i++], rs, n, &in, k, conf))
+			return false;
 	}
 	return true;
 }
@@ -267,6 +300,8 @@ static bool build_vs(struct ck_vs *vs, const struct conf_node *b, const struct c
 	struct ck_inherit in = {
 		.retry = 1, .connect_timeout = 5 * SEC, .delay_before_retry = 1 * SEC,
 		.delay_loop = 60 * SEC,
+		.log_all_failures = conf_get_bool(conf_find(conf->root, "global_defs"),
+						  "checker_log_all_failures", false),
 	};
 	struct ipvs_service tmpl;
 	const struct conf_node *n, *p = conf_find_last(b, "protocol");
@@ -295,7 +330,7 @@ static bool build_vs(struct ck_vs *vs, const struct conf_node *b, const struct c
 		return false;
 	conf_foreach(n, b) {
 		if (conf_node_name(n) && !strcmp(conf_node_name(n), "real_server") &&
-		    !build_rs(&vs->rs[i++], vs, n, &in))
+		    !build_rs(&vs->rs[i++], vs, n, &in, conf))
 			return false;
 	}
 	if ((n = conf_find_last(b, "sorry_server"))) {
@@ -349,8 +384,19 @@ static void build_globals(struct ck_model *m, const struct conf_node *g)
 
 static void vs_free(struct ck_vs *vs)
 {
-	for (size_t j = 0; vs->rs && j < vs->n_rs; j++)
-		free(vs->rs[j].checks);
+	for (size_t j = 0; vs->rs && j < vs->n_rs; j++) {
+		struct ck_rs *rs = &vs->rs[j];
+
+		for (size_t k = 0; rs->checks && k < rs->n_checks; k++) {
+			struct ck_check *c = &rs->checks[k];
+
+			if (c->kind && c->kind->free_spec)
+				c->kind->free_spec(c);
+			else
+				free(c->spec);
+		}
+		free(rs->checks);
+	}
 	free(vs->rs);
 	free(vs->sorry);
 	free(vs->svcs);

@@ -11,7 +11,10 @@
  *                    virtual_server_group: one per address of each range and
  *                    one per fwmark), scheduler options, quorum, sorry server
  *   struct ck_rs     one real_server (or the sorry server) of a ck_vs
- *   struct ck_tcp    one TCP_CHECK of a real server
+ *   struct ck_check  one health check of a real server (TCP_CHECK, HTTP_GET,
+ *                    ...): the options every kind shares, resolved here, and
+ *                    the kind's own options (spec) read by the kind's build
+ *                    hook (check_kind.h)
  *
  * Values inherit checker <- real_server <- virtual_server <- default
  * (alpha, retry, connect_timeout, delay_before_retry, warmup, delay_loop,
@@ -35,13 +38,18 @@
 
 struct conf;
 struct ck_rs;
-struct ck_tcp_run;
+struct ck_kind;
+struct event;
+struct event_base;
 
 #define CK_LABEL_MAX 80          /* "[ffff:...:ffff]:sctp:65535" and group names */
+#define CK_REASON_MAX 160        /* why the last attempt failed, for logs and dumps */
 
-/* One TCP_CHECK. */
-struct ck_tcp {
+/* One health check of a real server. */
+struct ck_check {
 	struct ck_rs *rs;
+	const struct ck_kind *kind;      /* TCP_CHECK, HTTP_GET, ... (check_kind.h) */
+	void *spec;                      /* the kind's own options (kind->build) */
 	struct ipvs_ip connect_ip;       /* the real server's address unless connect_ip */
 	uint16_t connect_port;           /* the real server's port unless connect_port */
 	struct ipvs_ip bindto;           /* family 0: none */
@@ -52,14 +60,20 @@ struct ck_tcp {
 	uint64_t delay_loop_us;          /* default 60 s */
 	uint64_t delay_before_retry_us;  /* default 1 s */
 	uint64_t warmup_us;              /* default delay_loop; 0 = first check at once */
-	unsigned retry;                  /* default 1 */
+	unsigned retry;                  /* default 1 (nb_get_retry for HTTP/SSL) */
 	bool alpha;                      /* start as failed */
+	bool log_all_failures;           /* log_all_failures / checker_log_all_failures */
 	/* run time (check_result.c) */
 	bool up;                         /* last verdict */
 	bool has_run;                    /* a verdict was given */
 	unsigned retries_done;           /* consecutive failures being retried */
 	int last;                        /* enum ck_outcome of the last attempt (dump) */
-	struct ck_tcp_run *run;          /* socket and timer (check_tcp.c) */
+	char reason[CK_REASON_MAX];      /* why the last attempt failed ("" success) */
+	/* run time (check_sched.c) */
+	struct event_base *base;
+	struct event *timer;             /* next attempt */
+	bool in_flight;                  /* an attempt awaits ck_check_done() */
+	void *run;                       /* the kind's attempt state (sockets...) */
 };
 
 /* Forwarding method of a real or sorry server. */
@@ -80,7 +94,7 @@ struct ck_rs {
 	struct ck_fwd fwd;
 	uint32_t u_threshold, l_threshold;
 	const char *notify_up, *notify_down;     /* NULL: none */
-	struct ck_tcp *checks;
+	struct ck_check *checks;
 	size_t n_checks;
 	char label[CK_LABEL_MAX];        /* "[10.9.0.2]:tcp:80" */
 	/* run time */

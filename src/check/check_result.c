@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "check_ipvs.h"
+#include "check_kind.h"
 #include "check_notify.h"
 #include "check_result.h"
 #include "log.h"
@@ -44,7 +45,7 @@ void ck_result_init(struct ck_model *m)
 	}
 }
 
-struct ck_step ck_result_step(struct ck_tcp *c, enum ck_outcome outcome)
+struct ck_step ck_result_step(struct ck_check *c, enum ck_outcome outcome)
 {
 	struct ck_step st = { .next_us = c->delay_loop_us };
 	bool first = !c->has_run;
@@ -90,18 +91,40 @@ static void rs_transition(struct ck_rs *rs, bool alive)
 	ck_ipvs_rs_changed(rs);
 }
 
-uint64_t ck_result(struct ck_tcp *c, enum ck_outcome outcome)
+static void log_ok(const struct ck_check *c)
+{
+	if (c->kind && c->kind->log_ok)
+		c->kind->log_ok(c);
+	else
+		log_info("%s on service %s succeeded.", c->kind ? c->kind->keyword : "check",
+			 c->rs->label);
+}
+
+static void log_failed(const struct ck_check *c, unsigned retries)
+{
+	if (c->kind && c->kind->log_failed)
+		c->kind->log_failed(c, retries);
+	else if (retries)
+		log_info("%s on service %s failed after %u retries.",
+			 c->kind ? c->kind->keyword : "check", c->rs->label, retries);
+	else
+		log_info("%s on service %s failed.", c->kind ? c->kind->keyword : "check",
+			 c->rs->label);
+}
+
+uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome)
 {
 	struct ck_rs *rs = c->rs;
 	struct ck_step st = ck_result_step(c, outcome);
 
 	c->last = outcome;
 	if (st.log_success)
-		log_info("TCP connection to %s success.", rs->label);
-	if (st.changed && !c->up && st.retries)
-		log_info("TCP_CHECK on service %s failed after %u retries.", rs->label, st.retries);
-	else if ((st.changed && !c->up) || st.first_down)
-		log_info("TCP_CHECK on service %s failed.", rs->label);
+		log_ok(c);
+	if ((st.changed && !c->up) || st.first_down)
+		log_failed(c, st.changed ? st.retries : 0);
+	else if (outcome != CK_SUCCESS && c->log_all_failures)
+		log_info("%s on service %s failed (%s).", c->kind ? c->kind->keyword : "check",
+			 rs->label, c->reason[0] ? c->reason : ck_outcome_name(outcome));
 	if (st.first_down && !rs->alive)
 		ck_notify(rs->notify_down);
 	if (!st.changed)
@@ -113,4 +136,14 @@ uint64_t ck_result(struct ck_tcp *c, enum ck_outcome outcome)
 		rs_transition(rs, true);
 	}
 	return st.next_us;
+}
+
+void ck_result_weight(struct ck_rs *rs, int weight)
+{
+	if (weight == rs->weight)
+		return;
+	log_info("Changing weight from %d to %d for %s service %s of VS %s", rs->weight, weight,
+		 rs->alive ? "active" : "inactive", rs->label, rs->vs->label);
+	rs->weight = weight;
+	ck_ipvs_rs_changed(rs);
 }

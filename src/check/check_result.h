@@ -1,7 +1,7 @@
 /*
  * check_result.h - the one funnel every health-check outcome goes through.
  *
- * A checker (check_tcp.c) reports the raw outcome of one attempt; the
+ * A check (check_kind.h) reports the raw outcome of one attempt; the
  * funnel applies retry and delay_before_retry, decides when the checker
  * changes state, logs each transition once with 2.2.7's wording ("TCP
  * connection to [10.9.0.2]:tcp:80 success.", "TCP_CHECK on service
@@ -23,7 +23,7 @@ enum ck_outcome {
 	CK_SUCCESS,     /* connected */
 	CK_REFUSED,     /* RST: nothing listens */
 	CK_TIMEOUT,     /* no answer within connect_timeout */
-	CK_ERROR,       /* any other failure (unreachable, bind failed...) */
+	CK_ERROR,       /* any other failure (unreachable, bind failed, bad reply...) */
 };
 
 /* Set the checkers' and real servers' start state (up unless alpha).
@@ -33,7 +33,11 @@ void ck_result_init(struct ck_model *m);
 /* Report one attempt of checker c; returns the delay in microseconds
  * before its next attempt (delay_before_retry while retrying, else
  * delay_loop).  May change IPVS, log and run scripts. */
-uint64_t ck_result(struct ck_tcp *c, enum ck_outcome outcome);
+uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome);
+
+/* A check that sets the real server's weight (MISC_CHECK misc_dynamic,
+ * FILE_CHECK): log the change as 2.2.7 does and update IPVS. */
+void ck_result_weight(struct ck_rs *rs, int weight);
 
 /* What one outcome did to a checker (ck_result_step). */
 struct ck_step {
@@ -49,7 +53,7 @@ struct ck_step {
 /* Pure core of the funnel, for unit tests: apply one outcome to c's state
  * (up, has_run, retries_done) and say what happened.  A checker that has
  * never run gets no retries (as 2.2.7): its first failure is final. */
-struct ck_step ck_result_step(struct ck_tcp *c, enum ck_outcome outcome);
+struct ck_step ck_result_step(struct ck_check *c, enum ck_outcome outcome);
 
 const char *ck_outcome_name(enum ck_outcome o);
 

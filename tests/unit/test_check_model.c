@@ -100,7 +100,7 @@ static void test_model_vs_and_rs(void **state)
 	struct ck_model *m = check_model_build(c);
 	const struct ck_vs *vs;
 	const struct ck_rs *rs;
-	const struct ck_tcp *t;
+	const struct ck_check *t;
 
 	(void)state;
 	assert_non_null(m);
@@ -264,7 +264,7 @@ static void test_mask_plen(void **state)
 
 static void test_result_retry(void **state)
 {
-	struct ck_tcp c = { .retry = 2, .delay_loop_us = 10 * S, .delay_before_retry_us = 1 * S,
+	struct ck_check c = { .retry = 2, .delay_loop_us = 10 * S, .delay_before_retry_us = 1 * S,
 			    .up = true };
 	struct ck_step st;
 
@@ -305,7 +305,7 @@ static void test_result_retry(void **state)
 
 static void test_result_first_failure_is_final(void **state)
 {
-	struct ck_tcp c = { .retry = 3, .delay_loop_us = 5 * S, .delay_before_retry_us = 1 * S,
+	struct ck_check c = { .retry = 3, .delay_loop_us = 5 * S, .delay_before_retry_us = 1 * S,
 			    .up = true };
 	struct ck_step st = ck_result_step(&c, CK_TIMEOUT);
 
@@ -318,7 +318,7 @@ static void test_result_first_failure_is_final(void **state)
 
 static void test_result_alpha(void **state)
 {
-	struct ck_tcp c = { .retry = 1, .delay_loop_us = 3 * S, .delay_before_retry_us = 1 * S,
+	struct ck_check c = { .retry = 1, .delay_loop_us = 3 * S, .delay_before_retry_us = 1 * S,
 			    .alpha = true, .up = false };
 	struct ck_step st;
 
