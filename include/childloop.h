@@ -6,7 +6,11 @@
  * base, the reaper, and the signals the parent forwards:
  *
  *   TERM/INT        stop: ops->stop(), leave the loop, exit 0
- *   HUP             ignored (the parent restarts children on reload)
+ *   HUP             reload: re-read the configuration file (the parent has
+ *                   just validated it), and if it still loads without
+ *                   errors hand the new tree to ops->reload(); the old
+ *                   tree is freed afterwards.  A file that changed under
+ *                   us and now has errors keeps the running configuration.
  *   USR1            write ops->data_file   with ops->dump_data
  *   USR2            write ops->stats_file  with ops->dump_stats
  *   SIGRTMAX-1      (STATS_CLEAR) write stats, then ops->clear_stats
@@ -30,6 +34,11 @@ struct child_ops {
 	 * other than 0 to exit at once (e.g. KA_EXIT_CONFIG). */
 	int (*start)(const struct proc_ctx *ctx, struct event_base *base);
 	void (*stop)(void);
+	/* Apply a reloaded configuration: ctx->conf is the new tree.  The
+	 * child must hold no reference to the previous tree when this
+	 * returns (it is freed right after).  Return 0, or a KA_EXIT_* code
+	 * to exit (the parent then respawns the child with the new tree). */
+	int (*reload)(const struct proc_ctx *ctx, struct event_base *base);
 	const char *data_file, *stats_file, *json_file;
 	void (*dump_data)(FILE *out, const struct proc_ctx *ctx);
 	void (*dump_stats)(FILE *out, const struct proc_ctx *ctx);

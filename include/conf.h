@@ -133,6 +133,7 @@ static inline const char *conf_node_name(const struct conf_node *n)
 struct conf {
 	struct conf_node *root;          /* root->child is the first top-level node */
 	unsigned errors;                 /* config errors: -t exits 5 */
+	unsigned errors_fixed;           /* of which corrected with a default (conf_fixed) */
 	unsigned warnings;
 	bool missing_file;               /* a config file was missing (-t with -e exits 4) */
 	bool security_violation;         /* insecure scripts without script security: -t exits 6 */
@@ -192,6 +193,11 @@ unsigned conf_count(const struct conf_node *block, const char *name);
 void conf_err(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void conf_warn(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An error 2.2.7 counts (-t exit 5) but corrects itself with a default
+ * ("no scheduler set, setting default 'wlc'"): nothing the operator wrote
+ * is lost, so it does not stop a reload (errors_fixed). */
+void conf_fixed(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Keep a copy of `a` in the tree (for node->val.addr). */
 const struct conf_addr *conf_addr_store(struct conf_ctx *ctx, const struct conf_addr *a);

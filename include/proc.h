@@ -5,9 +5,9 @@
  *     +- VRRP child ("Keepalived_vrrp")              src/vrrp/vrrp_child.c
  *     +- checker child ("Keepalived_healthcheckers") src/check/check_child.c
  *
- * The parent loads the configuration once and forks the children; each
- * child inherits the parsed tree (struct proc_ctx) and never reads the
- * configuration file itself.  A child's entry point returns its exit
+ * The parent loads the configuration and forks the children; each child
+ * inherits the parsed tree (struct proc_ctx) and reads the file again
+ * only on reload (childloop.h).  A child's entry point returns its exit
  * status; the codes below tell the parent whether restarting it makes
  * sense.
  */

@@ -66,6 +66,14 @@ static void check_stop(void)
 	model = NULL;
 }
 
+/* Interim reload: rebuild everything with the new tree (the IPVS table is
+ * re-created).  To be replaced by the diff of check_reload.c. */
+static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
+{
+	check_stop();
+	return check_start(ctx, base);
+}
+
 static void check_dump_data(FILE *out, const struct proc_ctx *ctx)
 {
 	confdump_globals(out, ctx->conf);
@@ -81,6 +89,7 @@ static const struct child_ops check_ops = {
 	.desc = &proc_table[PROC_CHECKER],
 	.start = check_start,
 	.stop = check_stop,
+	.reload = check_reload,
 	.data_file = "keepalived_check.data",
 	.dump_data = check_dump_data,
 };

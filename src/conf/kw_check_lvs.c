@@ -106,7 +106,7 @@ static void vs_scan(struct conf_ctx *ctx, struct vs_info *vs)
 		} else if (!strcmp(k, "sh-port") || !strcmp(k, "sh-fallback") ||
 			   !strcmp(k, "mh-port") || !strcmp(k, "mh-fallback")) {
 			if (!sched_has_flags(vs->sched))
-				conf_err(ctx, &n->src, "%s only applies to sh scheduler - ignoring", k);
+				conf_fixed(ctx, &n->src, "%s only applies to sh scheduler - ignoring", k);
 		} else if (!strcmp(k, "sorry_server")) {
 			vs->sorry = n;
 		} else if (!strcmp(k, "sorry_server_inhibit")) {
@@ -156,10 +156,10 @@ static void rs_port_check(struct conf_ctx *ctx, const struct vs_info *vs,
 	if (method_keeps_port(m) || written_port(rs) == 0)
 		return;
 	if (vs->type == VS_FWMARK)
-		conf_err(ctx, &rs->src, "WARNING - fwmark virtual server %s, real server %s has port "
+		conf_fixed(ctx, &rs->src, "WARNING - fwmark virtual server %s, real server %s has port "
 			 "specified - clearing", vs->name, rsname);
 	else if (vs->type == VS_ADDR && written_port(rs) != vs->port)
-		conf_err(ctx, &rs->src, "WARNING - virtual server %s and real server %s ports don't "
+		conf_fixed(ctx, &rs->src, "WARNING - virtual server %s and real server %s ports don't "
 			 "match - resetting", vs->name, rsname);
 }
 
@@ -174,10 +174,10 @@ static void sorry_check(struct conf_ctx *ctx, struct vs_info *vs)
 	if (method_keeps_port(m) || written_port(s) == 0)
 		return;
 	if (vs->type == VS_FWMARK)
-		conf_err(ctx, &s->src, "WARNING - virtual server %s, sorry server has port specified - "
+		conf_fixed(ctx, &s->src, "WARNING - virtual server %s, sorry server has port specified - "
 			 "clearing", vs->name);
 	else if (vs->type == VS_ADDR && written_port(s) != vs->port)
-		conf_err(ctx, &s->src, "WARNING - virtual server %s and sorry server ports don't "
+		conf_fixed(ctx, &s->src, "WARNING - virtual server %s and sorry server ports don't "
 			 "match - resetting", vs->name);
 }
 
@@ -261,7 +261,7 @@ static uint64_t real_servers(struct conf_ctx *ctx, struct vs_info *vs)
 		for (prev = vs->node->child; prev != rs && !dup; prev = prev->next)
 			dup = rs_usable(vs, prev) && same_server(prev, rs);
 		if (dup) {
-			conf_err(ctx, &rs->src, "VS %s: real server %s is duplicated - removing second rs",
+			conf_fixed(ctx, &rs->src, "VS %s: real server %s is duplicated - removing second rs",
 				 vs->name, rsname);
 			continue;
 		}
@@ -283,7 +283,7 @@ static void vs_defaults(struct conf_ctx *ctx, struct vs_info *vs)
 		conf_err(ctx, &n->src, "Virtual server %s: cannot use ha_suspend with fwmarks - "
 			 "clearing ha_suspend", vs->name);
 	if (vs->type != VS_FWMARK && !conf_find(n, "protocol")) {
-		conf_err(ctx, &n->src, "Virtual server %s: no protocol set - defaulting to UDP",
+		conf_fixed(ctx, &n->src, "Virtual server %s: no protocol set - defaulting to UDP",
 			 vs->name);
 		vs->proto = "udp";
 		vs_set_name(vs);
@@ -295,13 +295,13 @@ static void vs_defaults(struct conf_ctx *ctx, struct vs_info *vs)
 		conf_err(ctx, &n->src, "Virtual server %s: zero port only valid for persistent "
 			 "services - setting", vs->name);
 	if (vs->type == VS_FWMARK && conf_find(n, "protocol"))
-		conf_err(ctx, &n->src, "Warning: Virtual server %s: protocol specified for fwmark - "
+		conf_fixed(ctx, &n->src, "Warning: Virtual server %s: protocol specified for fwmark - "
 			 "protocol will be ignored", vs->name);
 	if (!conf_find(n, "lvs_sched"))
-		conf_err(ctx, &n->src, "Virtual server %s: no scheduler set, setting default 'wlc'",
+		conf_fixed(ctx, &n->src, "Virtual server %s: no scheduler set, setting default 'wlc'",
 			 vs->name);
 	if (!conf_find(n, "lvs_method"))
-		conf_err(ctx, &n->src, "Virtual server %s: no forwarding method set, setting default "
+		conf_fixed(ctx, &n->src, "Virtual server %s: no forwarding method set, setting default "
 			 "NAT", vs->name);
 }
 
@@ -312,13 +312,13 @@ static void vs_quorum(struct conf_ctx *ctx, const struct vs_info *vs, uint64_t w
 	uint64_t hyst = (uint64_t)conf_get_int(n, "hysteresis", 0);
 
 	if (quorum > weight) {
-		conf_err(ctx, &n->src, "Warning - quorum %llu for %s exceeds total weight of real "
+		conf_fixed(ctx, &n->src, "Warning - quorum %llu for %s exceeds total weight of real "
 			 "servers %llu, reducing quorum to %llu", (unsigned long long)quorum, vs->name,
 			 (unsigned long long)weight, (unsigned long long)weight);
 		quorum = weight;
 	}
 	if (hyst >= quorum) {
-		conf_err(ctx, &n->src, "Virtual server %s: hysteresis %llu >= quorum %llu; setting "
+		conf_fixed(ctx, &n->src, "Virtual server %s: hysteresis %llu >= quorum %llu; setting "
 			 "hysteresis to %u", vs->name, (unsigned long long)hyst,
 			 (unsigned long long)quorum, (unsigned)(quorum - 1));
 	}

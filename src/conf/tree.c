@@ -43,6 +43,17 @@ void conf_err(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt,
 	va_end(ap);
 }
 
+void conf_fixed(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctx->conf->errors++;
+	ctx->conf->errors_fixed++;
+	va_start(ap, fmt);
+	conf_report(ctx, LOG_ERR, src, fmt, ap);
+	va_end(ap);
+}
+
 void conf_warn(struct conf_ctx *ctx, const struct conf_src *src, const char *fmt, ...)
 {
 	va_list ap;

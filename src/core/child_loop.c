@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "childloop.h"
+#include "core.h"
 #include "dumpfile.h"
 #include "evbase.h"
 #include "log.h"
@@ -24,8 +25,10 @@
 
 struct child_state {
 	const struct child_ops *ops;
-	const struct proc_ctx *ctx;
+	struct proc_ctx ctx;            /* ctx.conf changes at each reload */
+	bool own_conf;                  /* ctx.conf was loaded here, not inherited */
 	struct event_base *base;
+	int exit_code;
 };
 
 static void write_report(struct child_state *cs, const char *name,
@@ -39,8 +42,40 @@ static void write_report(struct child_state *cs, const char *name,
 		 (int)getpid());
 	if (!dumpfile_open(&d, name))
 		return;
-	fn(d.f, cs->ctx);
+	fn(d.f, &cs->ctx);
 	dumpfile_commit(&d);
+}
+
+/* Load the file again, quietly: the parent has logged its diagnostics. */
+static void reload(struct child_state *cs)
+{
+	struct proc_ctx next = cs->ctx;
+	struct conf *conf;
+	int rc;
+
+	if (!cs->ops->reload) {
+		log_info("Reload not supported by this child; keeping the running configuration");
+		return;
+	}
+	conf = ka_load_config_quiet(cs->ctx.opts);
+	if (conf->missing_file || conf->errors > conf->errors_fixed) {
+		log_errx("Configuration file %s %s since the parent read it; keeping the running "
+			 "configuration", ka_config_path(cs->ctx.opts),
+			 conf->missing_file ? "disappeared" : "gained errors");
+		conf_free(conf);
+		return;
+	}
+	next.conf = conf;
+	rc = cs->ops->reload(&next, cs->base);
+	/* Inherited across fork(), the old tree is ours to free like a loaded one. */
+	conf_free((struct conf *)cs->ctx.conf);
+	cs->ctx.conf = conf;
+	cs->own_conf = true;
+	if (rc != 0) {
+		log_errx("%s child: reload failed, exiting to be restarted", cs->ops->desc->name);
+		cs->exit_code = rc;
+		event_base_loopexit(cs->base, NULL);
+	}
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -65,7 +100,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	} else if (sig == SIGRTMIN + 2) {
 		write_report(cs, ops->json_file, ops->dump_json, "as json");
 	} else if (sig == SIGHUP) {
-		log_debug("SIGHUP ignored: the parent restarts children on reload");
+		log_info("Reloading");
+		reload(cs);
 	}
 }
 
@@ -89,7 +125,7 @@ int child_loop_run(const struct child_ops *ops, const struct proc_ctx *ctx)
 {
 	const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGRTMAX - 1,
 			     SIGRTMIN + 2 };
-	struct child_state cs = { .ops = ops, .ctx = ctx };
+	struct child_state cs = { .ops = ops, .ctx = *ctx };
 	sigset_t none;
 	size_t i;
 	int rc;
@@ -112,12 +148,16 @@ int child_loop_run(const struct child_ops *ops, const struct proc_ctx *ctx)
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	rc = ops->start ? ops->start(ctx, cs.base) : 0;
+	rc = ops->start ? ops->start(&cs.ctx, cs.base) : 0;
 	if (rc != 0)
 		return rc;
 	event_base_dispatch(cs.base);
 	/* The parent removes it too when it reaps us, unless it died first. */
 	pidfile_remove(ctx->pidfile, getpid());
+	if (cs.own_conf)
+		conf_free((struct conf *)cs.ctx.conf);
+	if (cs.exit_code)
+		return cs.exit_code;
 	log_info("Stopped");
 	return KA_EXIT_OK;
 }

@@ -20,6 +20,9 @@ void ka_log_config(const struct conf *conf);
 
 /* The config file path in effect (-f or the default). */
 const char *ka_config_path(const struct ka_options *o);
+/* The same load with every diagnostic dropped (a child reloading: the
+ * parent has already logged them). */
+struct conf *ka_load_config_quiet(const struct ka_options *o);
 
 /* -t: check the configuration and return the exit status. */
 int ka_config_test(const struct ka_options *o);

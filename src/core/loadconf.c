@@ -61,6 +61,29 @@ struct conf *ka_load_config(const struct ka_options *o, FILE *diag_out, unsigned
 	return conf;
 }
 
+static void count_only(void *arg, int prio, const struct conf_src *src, const char *msg)
+{
+	(void)prio;
+	(void)src;
+	(void)msg;
+	((struct diag_sink *)arg)->count++;
+}
+
+struct conf *ka_load_config_quiet(const struct ka_options *o)
+{
+	struct diag_sink sink = { 0 };
+	struct conf_load_opts lo = {
+		.path = ka_config_path(o),
+		.config_id = o->config_id,
+		.all_config = o->all_config,
+		.check_system = true,
+		.diag = count_only,
+		.diag_arg = &sink,
+	};
+
+	return conf_load(&lo);
+}
+
 void ka_log_config(const struct conf *conf)
 {
 	char *buf = NULL, *line, *save = NULL;

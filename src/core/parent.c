@@ -5,23 +5,21 @@
  * children (supervise.c).  Its event loop only handles signals:
  *
  *   HUP          reload: load the new file completely; if it is missing or
- *                has errors, log why and keep everything running as it is;
- *                otherwise swap trees and restart the children with the
- *                new tree.
+ *                has errors (other than the ones 2.2.7 corrects with a
+ *                default, conf_fixed), log why and keep everything
+ *                running as it is; otherwise swap trees and signal the
+ *                children (supervise.c), which reload in place.
  *   TERM, INT    stop: TERM the children, SIGKILL them after
  *                child_wait_time (default 5 s), leave the loop.
  *   USR1         write keepalived_parent.data, forward to the children
  *   USR2, STATS_CLEAR (SIGRTMAX-1), JSON (SIGRTMIN+2): forward
  *
- * Why reload restarts the children: a child inherits the tree only at
- * fork() and never reads the configuration file, so the only ways to give
- * it the new tree are a new fork or shipping the tree over IPC and
- * re-parsing it in the child.  While the children have no protocol state
- * worth keeping, a restart is the simplest correct choice: the new child
- * sees exactly what the parent validated.  When VRRP gains state that
- * must survive a reload (MASTER keeps its VIPs), the plan is to send the
- * canonical text (conf_print) over a socketpair and let the child run
- * reconfigure(old, new); sup_reload() is the one place to change.
+ * How a child gets the new tree: as in 2.2.7, it reads the file again
+ * itself on SIGHUP (child_loop.c), quietly since we have just logged the
+ * diagnostics, and keeps its running configuration if the file changed
+ * in between and no longer loads cleanly.  Each child then reconciles
+ * its state with the new tree (VRRP instances keep their state, the
+ * checker diffs the IPVS table).
  *
  * The parent is a child subreaper: scripts whose parent child died are
  * re-parented to us and reaped by the reaper.
@@ -97,9 +95,10 @@ static void reload(void)
 		log_errx("Configuration file %s is missing, keeping the running configuration",
 			 ka_config_path(par.opts));
 		conf_free(next);
-	} else if (next->errors) {
+	} else if (next->errors > next->errors_fixed) {
 		log_errx("Configuration has %u error(s), keeping the running configuration "
-			 "(fix %s and reload again)", next->errors, ka_config_path(par.opts));
+			 "(fix %s and reload again)", next->errors - next->errors_fixed,
+			 ka_config_path(par.opts));
 		conf_free(next);
 	} else {
 		if (par.opts->dump_conf)

@@ -2,8 +2,10 @@
  * supervise.c - the parent's child supervisor (see supervise.h).
  *
  * Each slot follows: idle -> running (pid set, pid file written) ->
- * reaped (pid file removed) -> either idle (not wanted / stopping),
- * restarted at once (reload), or restarted after the back-off timer.
+ * reaped (pid file removed) -> either idle (not wanted / stopping) or
+ * restarted after the back-off timer.  A reload signals running children
+ * (HUP: they reload in place), stops those no longer wanted and starts
+ * those newly wanted.
  *
  * Forking: all signals are blocked around fork() so that no libevent
  * signal handler of the parent runs in the child before the child has
@@ -41,7 +43,6 @@ struct child {
 	uint64_t started_usec;      /* monotonic */
 	uint64_t backoff_usec;      /* delay before the next unasked restart */
 	bool wanted;
-	bool restart_now;           /* reload: start again as soon as reaped */
 	struct event *t_respawn;
 };
 
@@ -175,12 +176,6 @@ static void on_child_exit(pid_t pid, int status, void *arg)
 			sup.hooks.all_stopped();
 		return;
 	}
-	if (c->restart_now) {
-		c->restart_now = false;
-		if (c->wanted)
-			spawn(c);
-		return;
-	}
 	if (!c->wanted)
 		return;
 	if (code == KA_EXIT_FATAL || code == KA_EXIT_CONFIG) {
@@ -251,13 +246,14 @@ void sup_reload(const struct conf *conf, uint64_t wait_usec)
 		struct child *c = &sup.child[i];
 
 		c->wanted = wanted(c->desc, conf);
-		evtimer_del(c->t_respawn);
-		c->backoff_usec = 0;
-		if (c->pid > 0) {
-			c->restart_now = c->wanted;
+		if (c->pid > 0 && c->wanted) {
+			kill(c->pid, SIGHUP);       /* it reloads in place */
+		} else if (c->pid > 0) {
 			kill(c->pid, SIGTERM);
 			killing = true;
 		} else if (c->wanted) {
+			evtimer_del(c->t_respawn);
+			c->backoff_usec = 0;
 			spawn(c);
 		}
 	}
@@ -284,7 +280,7 @@ static void on_kill_timer(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < PROC_COUNT; i++) {
 		const struct child *c = &sup.child[i];
 
-		if (c->pid > 0 && (sup.stopping || c->restart_now || !c->wanted)) {
+		if (c->pid > 0 && (sup.stopping || !c->wanted)) {
 			log_warnx("%s child process(%d) did not stop in time, killing it",
 				  sup.child[i].desc->name, (int)sup.child[i].pid);
 			kill(sup.child[i].pid, SIGKILL);
@@ -300,7 +296,6 @@ void sup_stop_all(uint64_t wait_usec)
 	sup.stopping = true;
 	for (i = 0; i < PROC_COUNT; i++) {
 		evtimer_del(sup.child[i].t_respawn);
-		sup.child[i].restart_now = false;
 	}
 	if (!any_running()) {
 		if (sup.hooks.all_stopped)

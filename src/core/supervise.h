@@ -31,9 +31,10 @@ void sup_init(struct event_base *base, const struct ka_options *opts,
 	      const struct sup_hooks *hooks, const char *const pidfiles[PROC_COUNT]);
 /* Start every child this configuration needs (honours -P, -C, --all). */
 void sup_start(const struct conf *conf);
-/* Reload: from now on children get `conf`; running children are stopped
- * (SIGKILL if still there after wait_usec) and started again with it,
- * children no longer needed are stopped, newly needed ones are started. */
+/* Reload: from now on children get `conf`; running children that are
+ * still needed get SIGHUP (they re-read the file and reload in place),
+ * children no longer needed are stopped (SIGKILL if still there after
+ * wait_usec), newly needed ones are started. */
 void sup_reload(const struct conf *conf, uint64_t wait_usec);
 /* Forward a signal to every running child. */
 void sup_signal_all(int sig);

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <event2/event.h>
 
 #include "evbase.h"
@@ -10,6 +12,10 @@
 
 static void libevent_log(int severity, const char *msg)
 {
+	/* Every child says this once: the parent's base, inherited across
+	 * fork() and never run again, still holds the signal slot. */
+	if (!strncmp(msg, "Added a signal to event base", 28))
+		return;
 	if (severity >= EVENT_LOG_ERR)
 		log_errx("libevent: %s", msg);
 	else

@@ -103,6 +103,46 @@ static void garp_one(struct vrrp_inst *in, const struct vrrp_vip *v, unsigned re
 	}
 }
 
+static bool same_vip(const struct vrrp_vip *a, const struct vrrp_vip *b)
+{
+	return a->addr.family == b->addr.family && a->plen == b->plen &&
+	       a->ifindex == b->ifindex && !memcmp(&a->addr.u, &b->addr.u, sys_ip_len(&a->addr));
+}
+
+static bool in_list(const struct vrrp_vip *v, const struct vrrp_vip *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_vip(v, &list[i]))
+			return true;
+	return false;
+}
+
+/* Each address of `from` missing from `other` is added (with one GARP
+ * burst) or removed.  Quadratic per instance, bounded by VRRP_MAX_ADDRS
+ * for the advertised list; excluded lists are short in practice. */
+static void apply_diff(struct vrrp_inst *in, const struct vrrp_vip *from, size_t nfrom,
+		       const struct vrrp_vip *other, size_t nother, bool add)
+{
+	for (size_t i = 0; i < nfrom; i++) {
+		if (in_list(&from[i], other, nother))
+			continue;
+		log_info("(%s) %s %s on %s after reload", in->m->name,
+			 add ? "adding" : "removing", from[i].text, from[i].dev);
+		set_list(in, &from[i], 1, add);
+		if (add)
+			garp_one(in, &from[i], in->m->garp_repeat);
+	}
+}
+
+void vrrp_act_update_vips(struct vrrp_inst *in, const struct vrrp_model_inst *old,
+			  const struct vrrp_model_inst *m)
+{
+	apply_diff(in, old->vips, old->nvips, m->vips, m->nvips, false);
+	apply_diff(in, old->evips, old->nevips, m->evips, m->nevips, false);
+	apply_diff(in, m->vips, m->nvips, old->vips, old->nvips, true);
+	apply_diff(in, m->evips, m->nevips, old->evips, old->nevips, true);
+}
+
 void vrrp_act_garp(struct vrrp_inst *in, unsigned repeat)
 {
 	size_t i;

@@ -16,6 +16,11 @@
 void vrrp_act_set_vips(struct vrrp_inst *in);
 /* Remove them (absent addresses are fine). */
 void vrrp_act_remove_vips(struct vrrp_inst *in);
+/* Reload of a MASTER: remove the addresses of `old` that `m` lacks, add
+ * those `m` gained (with one GARP/NA burst each).  Reads in->m for log
+ * names only. */
+void vrrp_act_update_vips(struct vrrp_inst *in, const struct vrrp_model_inst *old,
+			  const struct vrrp_model_inst *m);
 /* One burst of `repeat` GARPs/NAs per VIP. */
 void vrrp_act_garp(struct vrrp_inst *in, unsigned repeat);
 /* notify_<state> then notify with INSTANCE NAME STATE PRIORITY. */

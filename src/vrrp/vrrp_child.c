@@ -44,6 +44,12 @@ static int vrrp_start(const struct proc_ctx *ctx, struct event_base *base)
 	return vrrp_engine_start(base, ctx->conf, ctx->opts && ctx->opts->dont_release_vrrp);
 }
 
+static int vrrp_reload(const struct proc_ctx *ctx, struct event_base *base)
+{
+	(void)base;
+	return vrrp_engine_reload(ctx->conf);
+}
+
 static void vrrp_stop(void)
 {
 	vrrp_engine_stop();
@@ -87,6 +93,7 @@ static const struct child_ops vrrp_ops = {
 	.desc = &proc_table[PROC_VRRP],
 	.start = vrrp_start,
 	.stop = vrrp_stop,
+	.reload = vrrp_reload,
 	.clear_stats = vrrp_clear_stats,
 	.data_file = "keepalived.data",
 	.stats_file = "keepalived.stats",

@@ -24,6 +24,7 @@
 #include "vrrp_engine.h"
 #include "vrrp_model.h"
 #include "vrrp_net.h"
+#include "vrrp_reload.h"
 
 static struct {
 	struct nlctx nl;
@@ -139,6 +140,21 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 	}
 	for (struct vrrp_inst *in = eng.head; in; in = in->next)
 		vrrp_inst_start(in);
+	return 0;
+}
+
+int vrrp_engine_reload(const struct conf *conf)
+{
+	struct vrrp_model nm;
+
+	if (vrrp_model_build(conf, &eng.nl, &nm) < 0)
+		return KA_EXIT_FAILURE;
+	if (vrrp_reload_apply(&eng.head, &nm, &eng.env) < 0) {
+		vrrp_model_free(&nm);
+		return KA_EXIT_FAILURE;
+	}
+	vrrp_model_free(&eng.model);
+	eng.model = nm;
 	return 0;
 }
 

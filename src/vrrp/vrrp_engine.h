@@ -18,6 +18,10 @@ struct conf;
 
 /* Build the model and start every instance.  0, or a KA_EXIT_* code. */
 int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool dont_release);
+/* Reload: build the model of conf and reconcile the running instances
+ * with it (vrrp_reload.h); the previous model is freed.  0, or a
+ * KA_EXIT_* code (the instances still run on the previous model then). */
+int vrrp_engine_reload(const struct conf *conf);
 /* Every instance to STOP, then release everything. */
 void vrrp_engine_stop(void);
 /* The instances, in configuration order (NULL when none). */

@@ -472,6 +472,7 @@ void vrrp_inst_free(struct vrrp_inst *in)
 {
 	if (!in)
 		return;
+	vrrp_sock_unbind_vrid(in->sock, in->m->vrid, in);
 	if (in->t_adver)
 		event_free(in->t_adver);
 	if (in->t_down)
@@ -537,4 +538,30 @@ void vrrp_inst_clear_stats(struct vrrp_inst *in)
 void vrrp_inst_set_priority(struct vrrp_inst *in, uint8_t priority)
 {
 	vrrp_fsm_set_priority(&in->fsm, priority);
+}
+
+/* Reload: the FSM, its timers, the counters and the addresses stay; only
+ * what the configuration feeds changes.  The socket binding is redone
+ * because the source address, group or authentication may differ. */
+void vrrp_inst_reconfigure(struct vrrp_inst *in, const struct vrrp_model_inst *m)
+{
+	const struct vrrp_model_inst *old = in->m;
+
+	if (in->vips_set)
+		vrrp_act_update_vips(in, old, m);
+	vrrp_sock_unbind_vrid(in->sock, old->vrid, in);
+	in->m = m;
+	in->fcfg.version = m->version;
+	in->fcfg.adver_int_us = m->adver_int_us;
+	in->fcfg.down_timer_adverts = m->down_timer_adverts;
+	in->fcfg.nopreempt = m->nopreempt;
+	in->fcfg.preempt_delay_us = m->preempt_delay_us;
+	in->fcfg.want_master = m->want_master;
+	in->fcfg.lower_prio_no_advert = m->lower_prio_no_advert;
+	in->fcfg.higher_prio_send_advert = m->higher_prio_send_advert;
+	if (!setup_net(in))
+		log_errx("(%s) cannot rebind after reload; the instance no longer receives adverts",
+			 m->name);
+	if (m->base_prio != old->base_prio)
+		vrrp_fsm_set_priority(&in->fsm, m->base_prio);
 }

@@ -76,6 +76,11 @@ void vrrp_inst_start(struct vrrp_inst *in);
 /* Leave for STOP (priority 0 advert when MASTER, VIPs released unless -V). */
 void vrrp_inst_stop(struct vrrp_inst *in);
 void vrrp_inst_free(struct vrrp_inst *in);
+/* Reload: take the new model m of the same instance (same VRID, family,
+ * interface and unicast/multicast) keeping state, timers and counters;
+ * as MASTER, only VIPs added or removed change.  The old model may be
+ * freed afterwards. */
+void vrrp_inst_reconfigure(struct vrrp_inst *in, const struct vrrp_model_inst *m);
 /* Kernel events for this instance's interface / addresses. */
 void vrrp_inst_link(struct vrrp_inst *in, bool up);
 void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr);

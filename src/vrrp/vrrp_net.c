@@ -226,6 +226,14 @@ bool vrrp_sock_bind_vrid(struct vrrp_sock *s, uint8_t vrid, vrrp_net_rx_fn *fn, 
 	return true;
 }
 
+void vrrp_sock_unbind_vrid(struct vrrp_sock *s, uint8_t vrid, void *arg)
+{
+	if (s && s->arg[vrid] == arg) {
+		s->fn[vrid] = NULL;
+		s->arg[vrid] = NULL;
+	}
+}
+
 static int send6(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
 		 const struct sys_ip *src, const struct sys_ip *dst, uint8_t hop)
 {

@@ -36,6 +36,8 @@ struct vrrp_sock *vrrp_sock_get(struct event_base *base, int ifindex, const char
 				int family, int proto, bool unicast, const struct sys_ip *group);
 /* Deliver packets for vrid to fn(arg).  false if the VRID is taken. */
 bool vrrp_sock_bind_vrid(struct vrrp_sock *s, uint8_t vrid, vrrp_net_rx_fn *fn, void *arg);
+/* Stop delivering vrid's packets, if they go to arg (reload, instance freed). */
+void vrrp_sock_unbind_vrid(struct vrrp_sock *s, uint8_t vrid, void *arg);
 /* Send one packet.  IPv4: pkt starts with the IP header.  IPv6: pkt is the
  * VRRP message, src the source address, hop the hop limit.  0 or -errno. */
 int vrrp_sock_send(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
