@@ -17,6 +17,8 @@ enum fsm_event {
 	EV_MASTER_DOWN,
 	EV_FAULT,
 	EV_FAULT_CLEARED,
+	EV_YIELD,
+	EV_ADDR_LOST,
 	EV_STOP,
 	EV_COUNT
 };
@@ -182,6 +184,26 @@ static void master_advert(struct vrrp_fsm *fsm, const struct vrrp_rx_advert *adv
 	become_backup(fsm, 0);
 }
 
+/* A sync group member went BACKUP: so does this MASTER, without a
+ * priority 0 advert (2.2.7 sends none here). */
+static void master_yield(struct vrrp_fsm *fsm, const struct vrrp_rx_advert *adv)
+{
+	(void)adv;
+	become_backup(fsm, 0);
+}
+
+/* 2.2.7, when a VIP disappears behind a MASTER's back: priority 0 advert,
+ * BACKUP, and master again after the skew time unless someone else
+ * takes over (the VIPs are set again on the way back). */
+static void master_addr_lost(struct vrrp_fsm *fsm, const struct vrrp_rx_advert *adv)
+{
+	(void)adv;
+	fsm->ops->cancel_timers(fsm->arg);
+	goto_state(fsm, VRRP_STATE_BACKUP);
+	fsm->ops->send_advert(fsm->arg, VRRP_PRIO_STOP);
+	fsm->ops->arm_master_down_timer(fsm->arg, vrrp_skew_time_us(fsm));
+}
+
 static void any_fault(struct vrrp_fsm *fsm, const struct vrrp_rx_advert *adv)
 {
 	(void)adv;
@@ -209,6 +231,8 @@ static fsm_handler *const fsm_table[VRRP_STATE_COUNT][EV_COUNT] = {
 		[EV_ADVERT] = master_advert,
 		[EV_ADVER_TIMER] = master_adver_timer,
 		[EV_FAULT] = any_fault,
+		[EV_YIELD] = master_yield,
+		[EV_ADDR_LOST] = master_addr_lost,
 		[EV_STOP] = any_stop,
 	},
 	[VRRP_STATE_FAULT] = {
@@ -266,6 +290,16 @@ void vrrp_fsm_fault(struct vrrp_fsm *fsm, bool faulted)
 		return;
 	fsm->faulted = faulted;
 	dispatch(fsm, faulted ? EV_FAULT : EV_FAULT_CLEARED, NULL);
+}
+
+void vrrp_fsm_yield(struct vrrp_fsm *fsm)
+{
+	dispatch(fsm, EV_YIELD, NULL);
+}
+
+void vrrp_fsm_addr_lost(struct vrrp_fsm *fsm)
+{
+	dispatch(fsm, EV_ADDR_LOST, NULL);
 }
 
 void vrrp_fsm_set_priority(struct vrrp_fsm *fsm, uint8_t priority)

@@ -92,6 +92,13 @@ void vrrp_fsm_adver_timer(struct vrrp_fsm *fsm);
 void vrrp_fsm_master_down_timer(struct vrrp_fsm *fsm);
 void vrrp_fsm_fault(struct vrrp_fsm *fsm, bool faulted);
 void vrrp_fsm_set_priority(struct vrrp_fsm *fsm, uint8_t priority);
+/* Sync groups: a MASTER steps down to BACKUP (no priority 0 advert) because
+ * another member did; other states ignore it.  A BACKUP is pushed up with
+ * vrrp_fsm_master_down_timer(). */
+void vrrp_fsm_yield(struct vrrp_fsm *fsm);
+/* A MASTER's VIP was removed behind its back (2.2.7): BACKUP with a
+ * priority 0 advert, master again after the skew time if nobody else is. */
+void vrrp_fsm_addr_lost(struct vrrp_fsm *fsm);
 void vrrp_fsm_stop(struct vrrp_fsm *fsm);
 
 /* Timer arithmetic (microseconds). */

@@ -477,6 +477,50 @@ static void test_priority_drop_lets_backup_preempt(void **state)
 	assert_int_equal(a->fsm.state, VRRP_STATE_BACKUP);
 }
 
+/* Sync groups: a MASTER told to yield becomes BACKUP without a priority 0
+ * advert and with the master-down timer running; yield means nothing to a
+ * BACKUP. */
+static void test_yield(void **state)
+{
+	struct router *m = add_router(200, 1, 3, SEC);
+	unsigned prio0;
+
+	(void)state;
+	vrrp_fsm_start(&m->fsm);
+	run_until(now + 5 * SEC);
+	assert_int_equal(m->fsm.state, VRRP_STATE_MASTER);
+	prio0 = m->sent_prio0;
+	vrrp_fsm_yield(&m->fsm);
+	assert_int_equal(m->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(m->sent_prio0, prio0);
+	assert_int_equal(m->t_adver, 0);
+	assert_int_equal(m->t_down, now + vrrp_master_down_interval_us(&m->fsm));
+	vrrp_fsm_yield(&m->fsm);
+	assert_int_equal(m->fsm.state, VRRP_STATE_BACKUP);
+	run_until(now + 5 * SEC);                 /* alone: master again */
+	assert_int_equal(m->fsm.state, VRRP_STATE_MASTER);
+}
+
+/* A VIP removed behind a MASTER's back: BACKUP, priority 0 advert, master
+ * again after the skew time when alone. */
+static void test_addr_lost(void **state)
+{
+	struct router *m = add_router(200, 1, 3, SEC);
+	unsigned prio0;
+
+	(void)state;
+	vrrp_fsm_start(&m->fsm);
+	run_until(now + 5 * SEC);
+	assert_int_equal(m->fsm.state, VRRP_STATE_MASTER);
+	prio0 = m->sent_prio0;
+	vrrp_fsm_addr_lost(&m->fsm);
+	assert_int_equal(m->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(m->sent_prio0, prio0 + 1);
+	assert_int_equal(m->t_down, now + vrrp_skew_time_us(&m->fsm));
+	run_until(now + vrrp_skew_time_us(&m->fsm));
+	assert_int_equal(m->fsm.state, VRRP_STATE_MASTER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +541,8 @@ int main(void)
 		cmocka_unit_test_setup(test_fault_and_recovery, setup),
 		cmocka_unit_test_setup(test_start_while_faulted, setup),
 		cmocka_unit_test_setup(test_priority_drop_lets_backup_preempt, setup),
+		cmocka_unit_test_setup(test_yield, setup),
+		cmocka_unit_test_setup(test_addr_lost, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
