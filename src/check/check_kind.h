@@ -59,6 +59,9 @@ struct ck_kind {
 	 * NULL: the generic "<KEYWORD> on service X succeeded/failed." */
 	void (*log_ok)(const struct ck_check *c);
 	void (*log_failed)(const struct ck_check *c, unsigned retries);
+	/* The kind logs its own per-attempt failure lines (2.2.7's wording,
+	 * log_all_failures): the funnel adds none. */
+	bool logs_attempts;
 	/* Extra line(s) for the USR1 data dump (the kind's options); NULL: none. */
 	void (*dump)(FILE *out, const struct ck_check *c);
 };

@@ -122,7 +122,7 @@ uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome)
 		log_ok(c);
 	if ((st.changed && !c->up) || st.first_down)
 		log_failed(c, st.changed ? st.retries : 0);
-	else if (outcome != CK_SUCCESS && c->log_all_failures)
+	else if (outcome != CK_SUCCESS && c->log_all_failures && !(c->kind && c->kind->logs_attempts))
 		log_info("%s on service %s failed (%s).", c->kind ? c->kind->keyword : "check",
 			 rs->label, c->reason[0] ? c->reason : ck_outcome_name(outcome));
 	if (st.first_down && !rs->alive)

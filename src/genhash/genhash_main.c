@@ -22,7 +22,6 @@
 
 #include <event2/event.h>
 #include <openssl/evp.h>
-#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +168,7 @@ int genhash_run(const struct genhash_opts *o, FILE *out, FILE *err)
 		fprintf(err, "genhash: url or virtualhost too long\n");
 		return 1;
 	}
-	if (o->ssl && !(fo.tls = http_tls_ctx_new(NULL, NULL, NULL, msg, sizeof(msg)))) {
+	if (o->ssl && !(fo.tls = http_tls_ctx_new(NULL, NULL, NULL, NULL, msg, sizeof(msg)))) {
 		fprintf(err, "genhash: %s\n", msg);
 		return 1;
 	}
@@ -183,7 +182,7 @@ int genhash_run(const struct genhash_opts *o, FILE *out, FILE *err)
 	}
 	if (r.base)
 		event_base_free(r.base);
-	SSL_CTX_free(fo.tls);
+	http_tls_ctx_free(fo.tls);
 	fflush(out);
 	return rc;
 }

@@ -7,7 +7,8 @@
  * filter bufferevent in connecting state) -> exchange (request written,
  * response read and fed to the parser).
  * Every path to the end goes through finish(), which calls on_done once
- * and frees everything.
+ * and frees everything.  TLS functions are called through http_tls.h's
+ * table (loaded by http_tls_ctx_new()), never linked directly.
  */
 #include "config.h"
 
@@ -16,7 +17,6 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "http_fetch.h"
+#include "http_tls.h"
 
 #define READ_SIZE 4095   /* 2.2.7 reads at most this much at a time */
 
@@ -163,7 +164,7 @@ static void exchange_event_cb(struct bufferevent *bev, short what, void *arg)
 	} else if (what & BEV_EVENT_EOF) {
 		end_of_input(f);
 	} else if (what & BEV_EVENT_ERROR) {
-		if (f->o.tls && bufferevent_get_openssl_error(f->bev))
+		if (f->o.tls && http_tls()->get_error(f->bev))
 			finish(f, HTTP_FETCH_TLS_FAILED, 0);
 		else if (what & BEV_EVENT_WRITING)
 			finish(f, HTTP_FETCH_WRITE_FAILED, err);
@@ -201,23 +202,26 @@ static void handshake_event_cb(struct bufferevent *bev, short what, void *arg)
 
 static void start_tls(struct http_fetch *f)
 {
-	SSL *ssl = SSL_new(f->o.tls);
+	const struct http_tls_api *t = http_tls();   /* loaded: f->o.tls exists */
+	SSL *ssl = t ? t->ssl_new(f->o.tls) : NULL;
 	struct bufferevent *filter;
 
-	if (!ssl || (f->sni && !SSL_set_tlsext_host_name(ssl, f->sni))) {
-		SSL_free(ssl);
+	if (!ssl || (f->sni && t->ssl_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+					    TLSEXT_NAMETYPE_host_name, f->sni) != 1)) {
+		if (ssl)
+			t->ssl_free(ssl);
 		finish(f, HTTP_FETCH_SOCKET_ERROR, 0);
 		return;
 	}
-	filter = bufferevent_openssl_filter_new(f->base, f->sock, ssl, BUFFEREVENT_SSL_CONNECTING,
-						BEV_OPT_CLOSE_ON_FREE);
+	filter = t->filter_new(f->base, f->sock, ssl, BUFFEREVENT_SSL_CONNECTING,
+			       BEV_OPT_CLOSE_ON_FREE);
 	if (!filter) {
-		SSL_free(ssl);
+		t->ssl_free(ssl);
 		finish(f, HTTP_FETCH_SOCKET_ERROR, 0);
 		return;
 	}
 	f->bev = filter;
-	bufferevent_openssl_set_allow_dirty_shutdown(filter, 1);
+	t->allow_dirty_shutdown(filter, 1);
 	bufferevent_set_max_single_read(filter, READ_SIZE);
 	bufferevent_setcb(filter, NULL, NULL, handshake_event_cb, f);
 	set_timeouts(f, filter);
@@ -309,19 +313,24 @@ struct http_fetch *http_fetch_start(struct event_base *base, const struct http_f
 	struct http_fetch *f = calloc(1, sizeof(*f));
 	int fd;
 
-	if (!f)
+	if (!f || !copy_strings(f, opts) ||
+	    http_response_init(&f->resp, opts->framing, opts->max_header, opts->on_header,
+			       opts->on_body, opts->arg) < 0) {
+		if (opts->use_fd)
+			close(opts->fd);
+		if (f)
+			release(f);
 		return NULL;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &f->t0);
 	f->base = base;
 	f->o = *opts;
-	if (!copy_strings(f, opts) ||
-	    http_response_init(&f->resp, opts->framing, opts->max_header, opts->on_header,
-			       opts->on_body, opts->arg) < 0) {
-		release(f);
-		return NULL;
-	}
+	f->o.request = f->request;
+	f->o.sni = f->sni;
 	f->resp_ready = true;
-	fd = open_socket(opts);
+	if (opts->no_digest)
+		http_response_skip_digest(&f->resp);
+	fd = opts->use_fd ? opts->fd : open_socket(opts);
 	if (fd < 0)
 		return defer_failure(f, HTTP_FETCH_SOCKET_ERROR, errno);
 	f->sock = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -342,33 +351,6 @@ void http_fetch_cancel(struct http_fetch *f)
 {
 	if (f)
 		release(f);
-}
-
-struct ssl_ctx_st *http_tls_ctx_new(const char *ca_file, const char *cert, const char *key,
-				    char *err, size_t errlen)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	const char *what = NULL;
-
-	if (!ctx) {
-		snprintf(err, errlen, "cannot create a TLS context");
-		return NULL;
-	}
-	SSL_CTX_set_verify(ctx, ca_file ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
-	if (ca_file && SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1)
-		what = ca_file;
-	else if (cert && SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
-		what = cert;
-	else if (key && SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
-		what = key;
-	else if (cert && key && SSL_CTX_check_private_key(ctx) != 1)
-		what = key;
-	if (what) {
-		snprintf(err, errlen, "%s: %s", what, ERR_reason_error_string(ERR_get_error()));
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	return ctx;
 }
 
 const char *http_fetch_status_str(enum http_fetch_status s)

@@ -3,8 +3,10 @@
  * result callback.
  *
  * Design.  http_fetch_start() opens a TCP socket (optional SO_MARK and
- * source address), connects, optionally runs a TLS handshake (an OpenSSL
- * filter bufferevent over the socket one, with SNI), writes the request
+ * source address; or takes the caller's, use_fd), connects, optionally
+ * runs a TLS handshake (an OpenSSL filter bufferevent over the socket one,
+ * with SNI; libssl and libevent_openssl are reached through http_tls.h,
+ * loaded at first use, never linked), writes the request
  * the caller built (http_request.h) and feeds every read, at most 4095
  * bytes at a time as 2.2.7 reads, to a struct http_response
  * (http_response.h).  Exactly one on_done callback follows, from the event
@@ -33,6 +35,7 @@
 #include <sys/socket.h>
 
 #include "http_response.h"
+#include "http_tls.h"
 
 struct event_base;
 struct ssl_ctx_st;
@@ -63,14 +66,19 @@ struct http_fetch_opts {
 	const struct sockaddr *bind_addr;  /* source address, or NULL */
 	socklen_t bind_addrlen;
 	uint32_t fwmark;                   /* SO_MARK when non-zero */
+	bool use_fd;                       /* connect fd instead of opening a socket */
+	int fd;                            /* non-blocking, options applied (bind_addr
+					    * and fwmark unused); the fetch owns it,
+					    * even when start returns NULL */
 	unsigned timeout_ms;               /* see above; 0 = none */
-	struct ssl_ctx_st *tls;            /* TLS when non-NULL (http_tls_ctx_new) */
+	struct ssl_ctx_st *tls;            /* TLS when non-NULL (http_tls.h) */
 	const char *sni;                   /* TLS server name, or NULL */
 	const char *request;               /* bytes to send */
 	size_t request_len;
 	enum http_framing framing;         /* how to parse the response */
 	size_t max_header;                 /* 0 = HTTP_KA_MAX_HEADER */
 	bool read_to_close;
+	bool no_digest;                    /* skip the MD5 (http_response_skip_digest) */
 	/* optional observers, called from the event loop */
 	void (*on_read)(void *arg, const struct http_response *resp, size_t len);
 	http_header_fn on_header;
@@ -91,15 +99,6 @@ struct http_fetch *http_fetch_start(struct event_base *base, const struct http_f
 
 /* Stop a fetch whose on_done has not run yet; on_done will not run. */
 void http_fetch_cancel(struct http_fetch *f);
-
-/*
- * A client TLS context.  ca_file (verify the server against it), cert
- * and key (client certificate) may each be NULL; without ca_file the
- * server certificate is not verified, as 2.2.7's SSL_GET and genhash do
- * not.  Returns NULL and a message in err on failure.
- */
-struct ssl_ctx_st *http_tls_ctx_new(const char *ca_file, const char *cert, const char *key,
-				    char *err, size_t errlen);
 
 /* Short English text for a status ("connection timed out"). */
 const char *http_fetch_status_str(enum http_fetch_status s);

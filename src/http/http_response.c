@@ -10,12 +10,12 @@
  */
 #include "config.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "http_response.h"
+#include "md5.h"
 
 /* chunk decoder states (RFC framing) */
 enum {
@@ -42,19 +42,30 @@ int http_response_init(struct http_response *r, enum http_framing framing,
 	r->on_body = on_body;
 	r->cb_arg = cb_arg;
 	r->hdr = malloc(r->max_header);
-	r->md = EVP_MD_CTX_new();
-	if (!r->hdr || !r->md || !EVP_DigestInit_ex(r->md, EVP_md5(), NULL)) {
-		http_response_free(r);
+	if (!r->hdr)
 		return -1;
-	}
 	return 0;
+}
+
+void http_response_skip_digest(struct http_response *r)
+{
+	r->no_digest = true;
+}
+
+/* The MD5 context, made at the first body byte or at the end (libcrypto
+ * is loaded then, not before); false when it cannot be had. */
+static bool digest_ready(struct http_response *r)
+{
+	if (!r->md && !r->no_digest)
+		r->md = ka_md5_new();
+	return r->md || r->no_digest;
 }
 
 void http_response_free(struct http_response *r)
 {
 	free(r->hdr);
 	r->hdr = NULL;
-	EVP_MD_CTX_free(r->md);
+	ka_md5_free(r->md);
 	r->md = NULL;
 }
 
@@ -66,7 +77,7 @@ static enum http_outcome set_outcome(struct http_response *r, enum http_outcome 
 
 static enum http_outcome complete(struct http_response *r)
 {
-	if (!EVP_DigestFinal_ex(r->md, r->digest, NULL))
+	if (!digest_ready(r) || (r->md && !ka_md5_final(r->md, r->digest)))
 		return set_outcome(r, HTTP_ERR_DIGEST);
 	return set_outcome(r, HTTP_COMPLETE);
 }
@@ -75,7 +86,7 @@ static enum http_outcome hash(struct http_response *r, const uint8_t *p, size_t 
 {
 	if (!n)
 		return HTTP_MORE;
-	if (!EVP_DigestUpdate(r->md, p, n))
+	if (!digest_ready(r) || (r->md && !ka_md5_update(r->md, p, n)))
 		return set_outcome(r, HTTP_ERR_DIGEST);
 	r->body_len += n;
 	if (r->on_body)

@@ -7,8 +7,9 @@
  * (http_response_finish).  It never touches sockets, never logs, and is
  * safe for arbitrary input (tests/fuzz/fuzz_http.c).  It keeps the header
  * (bounded by max_header), the status code, and an MD5 digest (OpenSSL
- * EVP) of the body bytes it accepts; each body byte is also handed to an
- * optional on_body callback, so callers can dump what is hashed.
+ * EVP through md5.h) of the body bytes it accepts; each body byte is also
+ * handed to an optional on_body callback, so callers can dump what is
+ * hashed.
  *
  * Two framings:
  *   HTTP_FRAMING_KEEPALIVED  what keepalived 2.2.7 hashes, observed with
@@ -33,7 +34,8 @@
  *     it are ignored; end of input before that is HTTP_ERR_TRUNCATED.
  *
  * Outcomes are sticky: once an error is returned every later call returns
- * it again.  Nothing is allocated after http_response_init().
+ * it again.  After http_response_init() only the MD5 context is
+ * allocated (at the first body byte, or at the end for an empty body).
  */
 #ifndef KA_HTTP_RESPONSE_H
 #define KA_HTTP_RESPONSE_H
@@ -41,6 +43,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct ka_md5;
 
 #define HTTP_MD5_LEN 16
 /* keepalived 2.2.7's header limit (bytes up to and including CRLF CRLF). */
@@ -98,7 +102,8 @@ struct http_response {
 	uint64_t chunk_left;
 	size_t cline_len;              /* bytes in the current chunk line */
 	size_t trailer_len;
-	void *md;                      /* EVP_MD_CTX */
+	bool no_digest;                /* http_response_skip_digest() */
+	struct ka_md5 *md;             /* made at first use (md5.h) */
 };
 
 /*
@@ -109,6 +114,11 @@ struct http_response {
 int http_response_init(struct http_response *r, enum http_framing framing,
 		       size_t max_header, http_header_fn on_header,
 		       http_body_fn on_body, void *cb_arg);
+
+/* Do not compute the digest (digest stays zero); call right after init.
+ * Without a digest libcrypto is never loaded (it is loaded, through
+ * md5.h, at the first body byte or the end of the response). */
+void http_response_skip_digest(struct http_response *r);
 
 /* Release what init allocated; r may be re-initialised afterwards. */
 void http_response_free(struct http_response *r);

@@ -286,7 +286,7 @@ static void test_tls_ctx_errors(void **state)
 	char err[256];
 
 	(void)state;
-	assert_null(http_tls_ctx_new("/nonexistent/ca.pem", NULL, NULL, err, sizeof(err)));
+	assert_null(http_tls_ctx_new("/nonexistent/ca.pem", NULL, NULL, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent/ca.pem"));
 	assert_string_equal(http_fetch_status_str(HTTP_FETCH_READ_TIMEOUT),
 			    "timed out waiting for the response");
