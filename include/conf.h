@@ -89,6 +89,7 @@ enum conf_kw_flags {
 	KWF_OPT_BLOCK  = 1u << 3,  /* KV_BLOCK/KV_LIST whose "{...}" may be absent */
 	KWF_IGNORED    = 1u << 4,  /* accepted and ignored (obsolete), with a warning */
 	KWF_NOT_BUILT  = 1u << 5,  /* subsystem not built here: accepted, warned */
+	KWF_WORD_LIST  = 1u << 6,  /* KV_LIST of names: every word is one item (node) */
 };
 
 struct conf_kw {

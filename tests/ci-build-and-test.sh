@@ -6,7 +6,8 @@
 #      --enable-werror, and `make check` (unit tests via automake TESTS,
 #      then the system tests via check-local / tests/run-system-tests);
 #   2. a second out-of-tree build in build-san/ with --enable-sanitizers
-#      (ASan + UBSan) and `make check` again.
+#      (ASan + UBSan) and `make check` again; this one also has
+#      --enable-iptables, so that both firewall back ends are tested.
 #
 # Both builds are out of tree so that they can coexist (automake refuses a
 # VPATH build once the source tree itself is configured).
@@ -67,7 +68,7 @@ cd "$top"
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
 	step "build 2: --enable-sanitizers (ASan+UBSan)"
 	rm -rf build-san && mkdir build-san && cd build-san
-	"$top/configure" --enable-werror --enable-sanitizers
+	"$top/configure" --enable-werror --enable-sanitizers --enable-iptables
 	make -j"$jobs"
 	step "build 2: make check"
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1

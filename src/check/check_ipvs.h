@@ -24,6 +24,7 @@
 
 struct ck_model;
 struct ck_rs;
+struct ck_vs;
 struct event_base;
 
 /* Open the IPVS socket, flush when asked (lvs_flush), set lvs_timeouts,
@@ -41,12 +42,49 @@ int ck_ipvs_start(struct ck_model *m, struct event_base *base);
 void ck_ipvs_rs_changed(struct ck_rs *rs);
 
 /* At stop: unless `keep` (-I), log each real server as 2.2.7 does
- * ("Shutting down service X from VS Y", whatever its state) and delete
- * every service (and flush the whole table with lvs_flush_on_stop; with
- * "lvs_flush_on_stop VS" only ours go, which is the default anyway).
+ * ("Shutting down service X from VS Y", "(inhibited)" for a failed one
+ * with inhibit_on_failure) and delete every service; with
+ * "lvs_flush_on_stop VS" delete the services without those lines; with
+ * lvs_flush_on_stop flush the whole table (one request, silently).
  * Then, for virtual servers with omega, run quorum_down
  * and the notify_down of each alive real server, waiting for each.
  * Closes the socket. */
 void ck_ipvs_stop(struct ck_model *m, bool keep);
+
+/* ---- reload (check_reload.c): the pieces of a diff ---------------------
+ * The caller has carried the run-time state (rs->set, set_weight,
+ * quorum_ok, sorry_set) from the old model into the new one. */
+enum ck_ipvs_svc_op { CK_SVC_ADD, CK_SVC_EDIT, CK_SVC_DEL };
+struct ipvs_service;
+
+/* Same scheduler, flags, persistence and engine (identity not compared). */
+bool ck_ipvs_svc_same_opts(const struct ipvs_service *a, const struct ipvs_service *b);
+/* Add (with the destinations vs's servers already have elsewhere: set
+ * ones), edit the options of, or delete one service of vs. */
+void ck_ipvs_reload_svc(const struct ck_vs *vs, const struct ipvs_service *svc,
+			enum ck_ipvs_svc_op op);
+/* A real server that the new configuration drops: delete its destination. */
+void ck_ipvs_reload_rs_gone(struct ck_rs *rs);
+/* Same forwarding method, tunnel options and thresholds. */
+bool ck_ipvs_rs_same_dest(const struct ck_rs *a, const struct ck_rs *b);
+/* Rewrite rs's destination (its attributes changed), if present. */
+void ck_ipvs_reload_rs_edit(struct ck_rs *rs);
+/* A kept virtual server: sorry server, each real server and quorum moved
+ * to their wanted state (kernel touched only where it differs). */
+void ck_ipvs_reload_vs_settle(struct ck_vs *vs);
+/* A new virtual server: as at start.  A removed one: its services go
+ * ("Removing Virtual Server X", as 2.2.7 logs). */
+void ck_ipvs_reload_vs_add(struct ck_vs *vs);
+void ck_ipvs_reload_vs_del(struct ck_vs *vs);
+/* lvs_timeouts changed: set them again. */
+void ck_ipvs_reload_globals(const struct ck_model *old, const struct ck_model *m);
+
+/* For unit tests: called with every kernel operation the layer makes
+ * (also without a socket): op "svc-add", "svc-edit", "svc-del",
+ * "dest-add", "dest-edit", "dest-del"; svc "tcp/10.0.0.1/80" or
+ * "FWM 7/2"; dest "10.9.0.2/80/WEIGHT" or "". NULL: none.  While a trace function is set,
+ * ck_ipvs_start() opens no socket (a dry run that never touches the
+ * host's table). */
+void ck_ipvs_set_trace(void (*fn)(const char *op, const char *svc, const char *dest));
 
 #endif

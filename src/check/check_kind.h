@@ -62,6 +62,8 @@ struct ck_kind {
 	/* The kind logs its own per-attempt failure lines (2.2.7's wording,
 	 * log_all_failures): the funnel adds none. */
 	bool logs_attempts;
+	/* 2.2.7 logs no "Activating healthchecker" line for this kind. */
+	bool silent_start;
 	/* Extra line(s) for the USR1 data dump (the kind's options); NULL: none. */
 	void (*dump)(FILE *out, const struct ck_check *c);
 };

@@ -11,10 +11,12 @@
  */
 #include "config.h"
 
+#include "check_fifo.h"
 #include "check_ipvs.h"
 #include "check_kind.h"
 #include "check_notify.h"
 #include "check_result.h"
+#include "check_smtp_alert.h"      /* smtp_alert */
 #include "log.h"
 
 const char *ck_outcome_name(enum ck_outcome o)
@@ -88,6 +90,7 @@ static void rs_transition(struct ck_rs *rs, bool alive)
 	else
 		log_info("Removing service %s from VS %s", rs->label, vs);
 	ck_notify(alive ? rs->notify_up : rs->notify_down);
+	ck_fifo_rs(rs, alive);
 	ck_ipvs_rs_changed(rs);
 }
 
@@ -122,7 +125,8 @@ uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome)
 		log_ok(c);
 	if ((st.changed && !c->up) || st.first_down)
 		log_failed(c, st.changed ? st.retries : 0);
-	else if (outcome != CK_SUCCESS && c->log_all_failures && !(c->kind && c->kind->logs_attempts))
+	else if (outcome != CK_SUCCESS && c->log_all_failures && c->up &&
+		 !(c->kind && c->kind->logs_attempts))
 		log_info("%s on service %s failed (%s).", c->kind ? c->kind->keyword : "check",
 			 rs->label, c->reason[0] ? c->reason : ck_outcome_name(outcome));
 	if (st.first_down && !rs->alive)
@@ -135,6 +139,8 @@ uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome)
 	} else if (rs->n_failed > 0 && --rs->n_failed == 0) {
 		rs_transition(rs, true);
 	}
+	if (ck_alert_check)             /* smtp_alert: check_smtp_alert.c */
+		ck_alert_check(c);
 	return st.next_us;
 }
 

@@ -94,8 +94,9 @@ int ck_sched_start_all(struct ck_model *m, struct event_base *base)
 			struct ck_rs *rs = &vs->rs[j];
 
 			for (size_t k = 0; k < rs->n_checks; k++) {
-				log_info("Activating healthchecker for service %s for VS %s",
-					 rs->label, vs->label);
+				if (!rs->checks[k].kind->silent_start)
+					log_info("Activating healthchecker for service %s for VS %s",
+						 rs->label, vs->label);
 				if (ck_sched_start(&rs->checks[k], base) < 0)
 					return -ENOMEM;
 			}

@@ -20,6 +20,8 @@
  *    L_THRESH, plus ADDR_FAMILY when it differs from the service's;
  *  - ports are big-endian 16-bit attributes, addresses are raw bytes
  *    (the kernel answers with 16 bytes whatever the family).
+ * In batch mode the change verbs hand their built request to
+ * ipvs_batch.c instead of sending it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -37,6 +39,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "ipvs_nl.h"
+#include "ipvs_nl_int.h"
 #include "nl_errors.h"
 
 #ifndef SOL_NETLINK
@@ -109,6 +112,7 @@ int ipvs_open(struct ipvs_ctx *ctx)
 
 void ipvs_close(struct ipvs_ctx *ctx)
 {
+	ipvs_batch_free(ctx);
 	if (ctx->sk != NULL)
 		nl_socket_free(ctx->sk);
 	ctx->sk = NULL;
@@ -283,6 +287,8 @@ static int service_cmd(struct ipvs_ctx *ctx, uint8_t cmd,
 		nlmsg_free(msg);
 		return rc;
 	}
+	if (ctx->batch)
+		return ipvs_batch_queue(ctx, msg, cmd, svc, NULL);
 	return request(ctx, msg, NULL, NULL);
 }
 
@@ -323,6 +329,8 @@ static int dest_cmd(struct ipvs_ctx *ctx, uint8_t cmd, const struct ipvs_service
 		nlmsg_free(msg);
 		return rc;
 	}
+	if (ctx->batch)
+		return ipvs_batch_queue(ctx, msg, cmd, svc, d);
 	return request(ctx, msg, NULL, NULL);
 }
 

@@ -128,12 +128,17 @@ struct ipvs_sync {
 	struct ipvs_ip group;           /* family 0 = default 224.0.0.81 */
 };
 
+struct ipvs_batch;
+
 struct ipvs_ctx {
 	struct nl_sock *sk;
 	int family;                     /* generic netlink id of "IPVS" */
 	int err;                        /* positive errno of the last failure */
 	bool extack;                    /* errmsg is the kernel's text */
 	char errmsg[256];               /* reason of the last failure, "" */
+	struct ipvs_batch *batch;       /* non-NULL between batch_begin and _end */
+	const void *tag;                /* caller's context, recorded with each
+					 * queued request (see batches) */
 };
 
 /* Open the socket (NETLINK_EXT_ACK on) and resolve the "IPVS" family.
@@ -179,6 +184,37 @@ int ipvs_sync_stop(struct ipvs_ctx *ctx, int state);
 /* The running sync daemons (at most one master and one backup); *n gets
  * how many were written to out[0..max-1]. */
 int ipvs_sync_get(struct ipvs_ctx *ctx, struct ipvs_sync *out, size_t max, size_t *n);
+
+/* Batches.  Between ipvs_batch_begin() and ipvs_batch_end() the change
+ * verbs (ipvs_service_add/edit/del, ipvs_dest_add/edit/del) queue their
+ * request and return 0 at once; the requests go to the kernel in writes
+ * of up to IPVS_BATCH_MAX messages and their answers are read together
+ * (the kernel handles them in order, one after the other, as if sent one
+ * by one), which saves two system calls and a wake-up per request.  The
+ * requests the kernel refused are reported when the batch ends, outside
+ * batch mode (the callback may send requests), each with ctx->tag as it
+ * was when the request was queued.  Other verbs are not allowed during a
+ * batch. */
+#define IPVS_BATCH_MAX 128
+
+struct ipvs_refusal {
+	int cmd;                        /* IPVS_CMD_NEW_SERVICE, IPVS_CMD_NEW_DEST... */
+	struct ipvs_service svc;
+	struct ipvs_dest dest;          /* the dest verbs only */
+	const void *tag;
+	int err;                        /* positive errno */
+	char msg[160];                  /* the kernel's text, else strerror */
+};
+
+typedef void ipvs_refused_fn(void *arg, struct ipvs_ctx *ctx, const struct ipvs_refusal *r);
+
+/* 0, or -ENOMEM (then requests are sent one by one as usual). */
+int ipvs_batch_begin(struct ipvs_ctx *ctx, ipvs_refused_fn *fn, void *arg);
+/* Send what is queued, report refusals, leave batch mode.  The number of
+ * refused requests, or -errno when the socket failed (when a send failed
+ * its requests are reported refused with that errno; when reading the
+ * answers failed, refusals may have been lost). */
+int ipvs_batch_end(struct ipvs_ctx *ctx);
 
 /* Helpers for callers and the test driver. */
 /* Parse "10.0.0.1" or "2001:db8::1"; 0 or -EINVAL. */

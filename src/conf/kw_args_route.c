@@ -106,7 +106,7 @@ static const char *const route_value_opts[] = {
 	"realms", "features", NULL
 };
 static const char *const route_flags[] = {
-	"onlink", "append", "no_track", "inet6", "inet", "pervasive", NULL
+	"onlink", "append", "no_track", "inet6", "inet", NULL
 };
 
 /* Words allowed after the first nexthop (each nexthop's own options). */
@@ -214,13 +214,24 @@ static int route_opt(struct route_state *s, const char *o, const char *v, const 
 	}
 	if (strcmp(o, "gw") == 0 || strcmp(o, "via") == 0 || strcmp(o, "or") == 0) {
 		if (strcmp(o, "gw") == 0)
-			conf_err(ctx, src, "\"gw\" for routes is deprecated. Please use \"via\"");
+			conf_fixed(ctx, src, "\"gw\" for routes is deprecated. Please use \"via\"");
 		if (strcmp(o, "or") == 0)
-			conf_err(ctx, src, "\"or\" for routes is deprecated. Please use \"nexthop\"");
+			conf_fixed(ctx, src, "\"or\" for routes is deprecated. Please use \"nexthop\"");
 		route_addr(s, v, "via");
 		return 1;
 	}
-	if (strcmp(o, "src") == 0 || strcmp(o, "from") == 0) {
+	if (strcmp(o, "from") == 0) {     /* a source prefix: IPv6 only in 2.2.7 */
+		struct conf_addr a;
+
+		if (!kwa_parse_ip(v, true, &a)) {
+			route_addr(s, v, o);
+		} else if (a.family != AF_INET6) {
+			conf_err(ctx, src, "route from address only supported with IPv6 (%s)", v);
+			s->ok = false;
+		}
+		return 1;
+	}
+	if (strcmp(o, "src") == 0) {
 		route_addr(s, v, o);
 		return 1;
 	}
@@ -284,13 +295,13 @@ static bool route_line(struct conf_ctx *ctx, struct conf_node *n, bool is_static
 		return false;
 	}
 	if (s.has_dev && !kwa_line_has(n, "no_track") && untracked_proto(n))
-		conf_err(ctx, &n->src, "Route cannot be tracked if protocol is not "
+		conf_fixed(ctx, &n->src, "Route cannot be tracked if protocol is not "
 			 "RTPROT_KEEPALIVED(18), resetting protocol");
 	if (!s.has_dev && !kwa_line_has(n, "no_track")) {
 		char buf[INET6_ADDRSTRLEN];
 
 		inet_ntop(s.dest.family, &s.dest.a, buf, sizeof(buf));
-		conf_err(ctx, &n->src, "Warning - cannot track route %s/%u with no interface "
+		conf_fixed(ctx, &n->src, "Warning - cannot track route %s/%u with no interface "
 			 "specified, not tracking", buf, s.dest.plen);
 	}
 	return true;
@@ -383,7 +394,7 @@ static bool rule_line(struct conf_ctx *ctx, struct conf_node *n, bool is_static)
 			continue;
 		if (!is_word(o, rule_words) && strcmp(o, "from") && strcmp(o, "to") &&
 		    strcmp(o, "table") && strcmp(o, "lookup") && strcmp(o, "preference") &&
-		    strcmp(o, "priority") && strcmp(o, "pref") && strcmp(o, "goto") &&
+		    strcmp(o, "priority") && strcmp(o, "goto") &&
 		    strcmp(o, "fwmark") && strcmp(o, "realms") && strcmp(o, "tos") &&
 		    strcmp(o, "dsfield") && strcmp(o, "dev")) {
 			conf_err(ctx, &n->src, "Unknown rule option %s", o);
@@ -410,7 +421,7 @@ static bool rule_line(struct conf_ctx *ctx, struct conf_node *n, bool is_static)
 		return false;
 	}
 	if (!kwa_line_has(n, "no_track") && untracked_proto(n))
-		conf_err(ctx, &n->src, "Rule cannot be tracked if protocol is not "
+		conf_fixed(ctx, &n->src, "Rule cannot be tracked if protocol is not "
 			 "RTPROT_KEEPALIVED(18), resetting protocol");
 	if (is_static && !has_dev && kwa_line_has(n, "track_group"))
 		conf_err(ctx, &n->src, "Static rule cannot have track_group if dev/iif not specified");

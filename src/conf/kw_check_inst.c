@@ -60,15 +60,46 @@ void vc_check_route_lines(struct vcheck *v, const struct conf_node *list)
 					  "nexthop doesn't exist", line->argv[i + 1]);
 }
 
+static bool rule_has_pref(const struct conf_node *line)
+{
+	return kwa_line_opt(line, "preference") || kwa_line_opt(line, "priority") ||
+	       kwa_line_opt(line, "pref");
+}
+
+/* Rules without a preference are numbered 16384 downwards in file order,
+ * static_rules and virtual_rules together, as 2.2.7 installs them. */
+static unsigned auto_pref(const struct vcheck *v, const struct conf_node *target)
+{
+	const struct conf_node *n, *list, *line;
+	unsigned pref = 16384;
+
+	conf_foreach(n, v->root) {
+		if (is(n, "static_rules"))
+			list = n;
+		else if (is(n, "vrrp_instance"))
+			list = conf_find(n, "virtual_rules");
+		else
+			continue;
+		if (!list)
+			continue;
+		conf_foreach(line, list) {
+			if (line == target)
+				return pref;
+			if (!rule_has_pref(line))
+				pref--;
+		}
+	}
+	return pref;
+}
+
 void vc_check_rule_lines(struct vcheck *v, const struct conf_node *list)
 {
 	const struct conf_node *line;
 
 	conf_foreach(line, list)
-		if (!kwa_line_opt(line, "preference") && !kwa_line_opt(line, "priority") &&
-		    !kwa_line_opt(line, "pref"))
-			conf_err(v->ctx, &line->src, "Rule has no preference specified - setting "
-				 "to %u. This is probably not what you want.", v->next_rule_pref--);
+		if (!rule_has_pref(line))
+			conf_fixed(v->ctx, &line->src, "Rule has no preference specified - setting "
+				 "to %u. This is probably not what you want.", auto_pref(v, line));
 }
 
 /* ---- tracking --------------------------------------------------------------------- */
@@ -374,7 +405,7 @@ static void check_unicast_words(struct vcheck *v, const struct conf_node *inst, 
 			      strcmp(n->kw->name, "old_unicast_checksum") == 0))
 			unicast_word = true;
 	if (unicast_word && !conf_find(inst, "unicast_fault_no_peer"))
-		conf_err(v->ctx, &inst->src, "(%s) A unicast keyword has been specified without any "
+		conf_fixed(v->ctx, &inst->src, "(%s) A unicast keyword has been specified without any "
 			 "unicast peers. Defaulting to multicast. This usage is deprecated - please "
 			 "update your configuration.", name);
 }
@@ -450,10 +481,10 @@ static void check_deprecated(struct vcheck *v, const struct conf_node *inst, con
 			conf_err(v->ctx, &a->src, "(%s) unknown authentication type '%s'", name,
 				 a->argv[0]);
 		else if (is(n, "linkbeat_use_polling"))
-			conf_err(v->ctx, &n->src, "(%s) 'linkbeat_use_polling' in vrrp instance "
+			conf_fixed(v->ctx, &n->src, "(%s) 'linkbeat_use_polling' in vrrp instance "
 				 "deprecated - use linkbeat_interfaces block", name);
 		else if (is(n, "lvs_sync_daemon_interface")) {
-			conf_err(v->ctx, &n->src, "(%s) Specifying lvs_sync_daemon_interface against "
+			conf_fixed(v->ctx, &n->src, "(%s) Specifying lvs_sync_daemon_interface against "
 				 "a vrrp is deprecated.", name);
 			conf_err(v->ctx, &n->src, "        Please use global lvs_sync_daemon");
 		}

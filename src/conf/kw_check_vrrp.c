@@ -263,7 +263,7 @@ static void check_sync_group(struct vcheck *v, const struct conf_node *g)
 	unsigned members = 0, listed = 0;
 
 	if (gt)
-		conf_err(v->ctx, &gt->src, "(%s) global_tracking is deprecated. Use "
+		conf_fixed(v->ctx, &gt->src, "(%s) global_tracking is deprecated. Use "
 			 "track_interface/script/file on the sync group", name);
 
 	if (grp)
@@ -285,7 +285,7 @@ static void check_sync_group(struct vcheck *v, const struct conf_node *g)
 		conf_err(v->ctx, &g->src, "Sync group %s, no matching virtual router found in "
 			 "group declaration - removing", name);
 	else if (members == 1)
-		conf_err(v->ctx, &g->src, "Sync group %s has only 1 virtual router(s) - this "
+		conf_fixed(v->ctx, &g->src, "Sync group %s has only 1 virtual router(s) - this "
 			 "probably isn't what you want", name);
 	vc_check_tracking(v, g, name);
 }

@@ -11,6 +11,8 @@
  * see kw_root.c), and vrrp_ipsets, which the 2.2.7 reference build (no
  * iptables support) rejects as an unknown keyword.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include "kw_tables.h"
@@ -167,11 +169,17 @@ static bool check_max_auto_priority(struct conf_ctx *ctx, struct conf_node *n)
 	return false;
 }
 
-/* 2.2.7 as packaged has no iptables support. */
+/* 2.2.7 as Debian packages it has no iptables support, nor have we unless
+ * built with --enable-iptables (then vrrp_ipsets is a keyword too). */
 static bool check_iptables(struct conf_ctx *ctx, struct conf_node *n)
 {
+#ifndef WITH_IPTABLES
 	conf_err(ctx, &n->src, "iptables not supported, using nftables instead. Please replace "
 		 "'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
+#else
+	(void)ctx;
+	(void)n;
+#endif
 	return true;
 }
 
@@ -247,7 +255,8 @@ const struct conf_kw kw_global_defs[] = {
 	SCRIPT("shutdown_script"),
 	{ .name = "shutdown_script_timeout", .kind = KV_INT, .min = 1, .max = 1000 },
 	/* e-mail */
-	{ .name = "notification_email", .kind = KV_LIST, .check = kwa_name_line },
+	{ .name = "notification_email", .kind = KV_LIST, .check = kwa_name_line,
+	  .flags = KWF_WORD_LIST },
 	STR("notification_email_from"),
 	{ .name = "smtp_server", .kind = KV_WORDS, .min_args = 1, .max_args = 2,
 	  .check = kwa_smtp_server },
@@ -295,6 +304,9 @@ const struct conf_kw kw_global_defs[] = {
 	{ .name = "nftables_ipvs_start_fwmark", .kind = KV_INT, .min = 1, .max = UINT32_MAX },
 	{ .name = "vrrp_iptables", .kind = KV_WORDS, .min_args = 0, .max_args = 2,
 	  .check = check_iptables },
+#ifdef WITH_IPTABLES
+	{ .name = "vrrp_ipsets", .kind = KV_WORDS, .min_args = 0, .max_args = 5 },
+#endif
 	FLAG("disable_local_igmp"),
 	FLAG("vrrp_check_unicast_src"),
 	FLAG("vrrp_skip_check_adv_addr"),

@@ -22,9 +22,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "kw_script.h"
+#include "script_file.h"
 
 #define DEFAULT_SCRIPT_USER "keepalived_script"
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* ---- global settings --------------------------------------------------------- */
 
@@ -39,129 +39,11 @@ static const struct conf_node *global_opt(struct conf_ctx *ctx, const char *name
 	return found;
 }
 
-/* ---- the program -------------------------------------------------------------- */
+/* ---- the program (script_file.h) ------------------------------------------ */
 
 bool kw_script_program(const char *command, char *buf, size_t size)
 {
-	const char *p = command;
-	size_t n = 0;
-	char quote = 0;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	for (; *p && n + 1 < size; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-			else
-				buf[n++] = *p;
-		} else if (*p == '\'' || *p == '"') {
-			quote = *p;
-		} else if (*p == ' ' || *p == '\t') {
-			break;
-		} else {
-			buf[n++] = *p;
-		}
-	}
-	buf[n] = '\0';
-	return n > 0;
-}
-
-/* 2.2.7 only needs the file to exist (it is not even required to be
- * executable); PATH lookups, like execvp(), want an executable file. */
-enum prog_state { PROG_MISSING, PROG_FILE, PROG_NOT_FILE };
-
-static enum prog_state prog_state(const char *path, bool need_exec)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return PROG_MISSING;
-	if (!S_ISREG(st.st_mode))
-		return need_exec ? PROG_MISSING : PROG_NOT_FILE;
-	if (need_exec && (!(st.st_mode & 0111) || access(path, X_OK) != 0))
-		return PROG_MISSING;
-	return PROG_FILE;
-}
-
-/* Resolve `prog` (bare names through PATH) into out. */
-static enum prog_state find_program(const char *prog, char *out, size_t size)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save;
-	enum prog_state st = PROG_MISSING;
-
-	if (strchr(prog, '/')) {
-		snprintf(out, size, "%s", prog);
-		return prog_state(out, false);
-	}
-	copy = strdup(path && *path ? path : DEFAULT_PATH);
-	if (!copy)
-		abort();
-	for (dir = strtok_r(copy, ":", &save); dir && st == PROG_MISSING;
-	     dir = strtok_r(NULL, ":", &save)) {
-		if (strlen(dir) + strlen(prog) + 2 > size)
-			continue;
-		strcpy(out, dir);
-		strcat(out, "/");
-		strcat(out, prog);
-		st = prog_state(out, true);
-	}
-	free(copy);
-	return st;
-}
-
-/* ---- security --------------------------------------------------------------------- */
-
-static bool entry_insecure(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return true;
-	if (S_ISLNK(st.st_mode)) {
-		/* a link root owns can only be replaced through its directory */
-		return st.st_uid != 0;
-	}
-	if (st.st_uid != 0)
-		return true;
-	if ((st.st_mode & S_IWGRP) && st.st_gid != 0)
-		return true;
-	if ((st.st_mode & S_IWOTH) && !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
-		return true;
-	return false;
-}
-
-/* The file and every directory above it. */
-static bool path_insecure(const char *file)
-{
-	char buf[PATH_MAX];
-	char *slash;
-
-	snprintf(buf, sizeof(buf), "%s", file);
-	if (entry_insecure(buf))
-		return true;
-	while ((slash = strrchr(buf, '/')) != NULL) {
-		if (slash == buf) {
-			buf[1] = '\0';
-			return entry_insecure(buf);
-		}
-		*slash = '\0';
-		if (entry_insecure(buf))
-			return true;
-	}
-	return false;
-}
-
-static bool script_insecure(const char *file)
-{
-	char real[PATH_MAX];
-
-	if (file[0] == '/' && path_insecure(file))
-		return true;
-	if (!realpath(file, real))
-		return true;
-	return path_insecure(real);
+	return ka_script_program(command, buf, size);
 }
 
 /* ---- the user ------------------------------------------------------------------------ */
@@ -252,14 +134,14 @@ enum kw_script_result kw_script_check_file(struct conf_ctx *ctx, const struct co
 	uid = script_uid(ctx, node, first, prog, false, &res);
 	if (uid < 0)
 		return res;
-	switch (find_program(prog, file, sizeof(file))) {
-	case PROG_MISSING:
+	switch (ka_find_program(prog, file, sizeof(file))) {
+	case KA_PROG_MISSING:
 		return KWS_NOT_FOUND;
-	case PROG_NOT_FILE:        /* a directory...: refused whatever the settings */
+	case KA_PROG_NOT_FILE:        /* a directory...: refused whatever the settings */
 		res = KWS_INSECURE;
 		break;
-	case PROG_FILE:
-		if (uid == 0 && script_insecure(file) && security)
+	case KA_PROG_FILE:
+		if (uid == 0 && ka_script_insecure(file) && security)
 			res = KWS_INSECURE;
 		break;
 	}

@@ -13,6 +13,7 @@
 #include "kw_args.h"
 
 const struct conf_kw kw_track_group[] = {
-	{ .name = "group", .kind = KV_LIST, .check = kwa_name_line, .flags = KWF_MULTI },
+	{ .name = "group", .kind = KV_LIST, .check = kwa_name_line,
+	  .flags = KWF_MULTI | KWF_WORD_LIST },
 	{ .name = NULL },
 };

@@ -204,7 +204,8 @@ const struct conf_kw kw_vrrp_instance[] = {
 };
 
 const struct conf_kw kw_vrrp_sync_group[] = {
-	LIST("group", kwa_name_line),
+	{ .name = "group", .kind = KV_LIST, .check = kwa_name_line,
+	  .flags = KWF_MULTI | KWF_WORD_LIST },
 	LIST("track_interface", kwa_track_if_line),
 	LIST("track_script", kwa_track_script_line),
 	LIST("track_file", kwa_track_file_line),
@@ -226,6 +227,7 @@ const struct conf_kw kw_garp_group[] = {
 	{ .name = "garp_interval", .kind = KV_TIMER, .min = 0, .max = 0 },
 	{ .name = "gna_interval", .kind = KV_TIMER, .min = 0, .max = 0 },
 	{ .name = "interface", .kind = KV_STR },
-	LIST("interfaces", kwa_name_line),
+	{ .name = "interfaces", .kind = KV_LIST, .check = kwa_name_line,
+	  .flags = KWF_MULTI | KWF_WORD_LIST },
 	{ .name = NULL },
 };

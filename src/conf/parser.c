@@ -377,16 +377,28 @@ static size_t keyword_line(struct parser *p, struct conf_tokens *t, size_t i)
 }
 
 /* One line of a value list. */
-static size_t list_line(struct parser *p, struct conf_tokens *t, size_t i)
+static void list_item(struct parser *p, struct frame *f, struct conf_token *tok, size_t n_tok)
 {
-	size_t end = args_end(t, i);
-	struct frame *f = top(p);
-	struct conf_node *n = new_node(p, NULL, &t->tok[i], end - i);
+	struct conf_node *n = new_node(p, NULL, tok, n_tok);
 	const struct conf_kw *list_kw = f->node->kw;
 
 	n->parent = f->node;
 	if (!list_kw->check || list_kw->check(p->ctx, n))
 		append(f, n);
+}
+
+/* One line of a list block: one node, or one per word for word lists. */
+static size_t list_line(struct parser *p, struct conf_tokens *t, size_t i)
+{
+	size_t end = args_end(t, i);
+	struct frame *f = top(p);
+
+	if (f->node->kw->flags & KWF_WORD_LIST) {
+		for (size_t k = i; k < end; k++)
+			list_item(p, f, &t->tok[k], 1);
+	} else {
+		list_item(p, f, &t->tok[i], end - i);
+	}
 	return end;
 }
 

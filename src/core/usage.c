@@ -77,5 +77,21 @@ void ka_print_version(FILE *out)
 		KA_VERSION);
 	if (uname(&u) == 0)
 		fprintf(out, "Running on %s %s %s\n\n", u.sysname, u.release, u.version);
-	fprintf(out, "Built with: libevent%s\n", ka_sd_feature());
+	fprintf(out, "Built with: libevent%s%s%s%s\n", ka_sd_feature(),
+#ifdef HAVE_NFTNL
+		" NFTABLES",
+#else
+		"",
+#endif
+#ifdef WITH_IPTABLES
+		" IPTABLES",
+#else
+		"",
+#endif
+#ifdef HAVE_PCRE2
+		" REGEX"
+#else
+		""
+#endif
+		);
 }

@@ -15,6 +15,8 @@
 #include <netlink/addr.h>
 #include <netlink/route/route.h>
 #include <netlink/route/nexthop.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 
 #include "nl_route.h"
 
@@ -43,6 +45,15 @@ int sys_route_add_nh(struct sys_route *r, const struct sys_ip *gw, int ifindex, 
 	return 0;
 }
 
+int sys_route_set_metric(struct sys_route *r, int rtax, uint32_t value)
+{
+	if (rtax < 1 || rtax > SYS_ROUTE_MAX_METRIC)
+		return -EINVAL;
+	r->metrics[rtax] = value;
+	r->metrics_set |= 1u << rtax;
+	return 0;
+}
+
 static int guess_scope(const struct sys_route *r)
 {
 	int i;
@@ -57,7 +68,8 @@ static int guess_scope(const struct sys_route *r)
 	return r->n_nh > 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
 }
 
-static int add_nexthop(struct rtnl_route *rr, const struct sys_nexthop *h, bool multi)
+static int add_nexthop(struct rtnl_route *rr, const struct sys_nexthop *h, bool multi,
+		       uint32_t realms)
 {
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
 
@@ -79,6 +91,8 @@ static int add_nexthop(struct rtnl_route *rr, const struct sys_nexthop *h, bool 
 		rtnl_route_nh_set_weight(nh, (uint8_t)(h->weight - 1));
 	if (h->onlink)
 		rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+	if (realms)
+		rtnl_route_nh_set_realms(nh, realms);   /* RTA_FLOW, per hop in libnl */
 	rtnl_route_add_nexthop(rr, nh);
 	return 0;
 }
@@ -95,6 +109,12 @@ static int set_addrs(struct rtnl_route *rr, const struct sys_route *r)
 		return -NLE_NOMEM;
 	rc = rtnl_route_set_dst(rr, a);
 	nl_addr_put(a);
+	if (rc == 0 && r->from.family != 0) {
+		if (!(a = sys_ip_to_nl(&r->from, r->from_len)))
+			return -NLE_NOMEM;
+		rc = rtnl_route_set_src(rr, a);
+		nl_addr_put(a);
+	}
 	if (rc < 0 || r->src.family == 0)
 		return rc;
 	a = sys_ip_to_nl(&r->src, -1);
@@ -122,10 +142,12 @@ static struct rtnl_route *build(struct nlctx *ctx, const struct sys_route *r)
 	if (r->has_metric)
 		rtnl_route_set_priority(rr, r->metric);
 	rc = rtnl_route_set_type(rr, (uint8_t)r->type);
+	if (r->tos)
+		rtnl_route_set_tos(rr, r->tos);
 	if (rc == 0)
 		rc = set_addrs(rr, r);
 	for (i = 0; rc == 0 && i < r->n_nh; i++)
-		rc = add_nexthop(rr, &r->nh[i], r->n_nh > 1);
+		rc = add_nexthop(rr, &r->nh[i], r->n_nh > 1, r->realms);
 	if (rc < 0) {
 		rtnl_route_put(rr);
 		nlctx_fail(ctx, EINVAL, "invalid route request: %s", nl_geterror(rc));
@@ -134,17 +156,47 @@ static struct rtnl_route *build(struct nlctx *ctx, const struct sys_route *r)
 	return rr;
 }
 
+/* What libnl's route object cannot carry: RTA_METRICS (ours, since it
+ * may hold the RTAX_CC_ALGO string), RTA_PREF, RTA_EXPIRES. */
+static int put_extras(struct nl_msg *msg, const struct sys_route *r)
+{
+	struct nlattr *nest;
+	int i;
+
+	if (r->metrics_set || r->congctl[0]) {
+		if (!(nest = nla_nest_start(msg, RTA_METRICS)))
+			return -NLE_NOMEM;
+		for (i = 1; i <= SYS_ROUTE_MAX_METRIC; i++)
+			if ((r->metrics_set & (1u << i)) && nla_put_u32(msg, i, r->metrics[i]) < 0)
+				return -NLE_NOMEM;
+		if (r->congctl[0] && nla_put_string(msg, RTAX_CC_ALGO, r->congctl) < 0)
+			return -NLE_NOMEM;
+		nla_nest_end(msg, nest);
+	}
+	if (r->has_pref && nla_put_u8(msg, RTA_PREF, r->pref) < 0)
+		return -NLE_NOMEM;
+	if (r->has_expires && nla_put_u32(msg, RTA_EXPIRES, r->expires) < 0)
+		return -NLE_NOMEM;
+	return 0;
+}
+
 int nl_route_add(struct nlctx *ctx, const struct sys_route *r, bool replace)
 {
 	struct rtnl_route *rr;
+	struct nl_msg *msg = NULL;
 	int rc;
 
 	nlctx_begin(ctx);
 	rr = build(ctx, r);
 	if (rr == NULL)
 		return -ctx->err;
-	rc = rtnl_route_add(ctx->sk, rr, replace ? NLM_F_REPLACE : NLM_F_EXCL);
+	rc = rtnl_route_build_add_request(rr, replace ? NLM_F_REPLACE
+					      : r->append ? NLM_F_APPEND : NLM_F_EXCL, &msg);
 	rtnl_route_put(rr);
+	if (rc == 0 && (rc = put_extras(msg, r)) == 0)
+		rc = nl_send_sync(ctx->sk, msg);     /* frees msg */
+	else
+		nlmsg_free(msg);
 	return nlctx_finish(ctx, rc);
 }
 

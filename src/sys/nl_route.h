@@ -7,6 +7,13 @@
  * next hops (a gateway and/or a device, with a weight when there are
  * several: a multipath route).  Routes we install carry protocol
  * "keepalived" (RTPROT_KEEPALIVED, 18) unless the caller says otherwise.
+ * The "ip route" extras keepalived accepts map onto from (RTA_SRC), tos,
+ * realms (RTA_FLOW), the RTAX_* metrics (mtu, advmss, window, rtt...,
+ * with RTAX_LOCK as the mask of locked ones), the congestion control
+ * algorithm (RTAX_CC_ALGO), IPv6's router preference and expiry (RTA_PREF,
+ * RTA_EXPIRES) and append (NLM_F_APPEND instead of NLM_F_EXCL).  libnl
+ * builds the request; what it cannot carry (the metrics nest, which may
+ * hold a string, RTA_PREF, RTA_EXPIRES) is appended to its message.
  * Each verb returns 0 or -errno; nlctx_error() then holds the kernel's
  * reason (e.g. "Nexthop has invalid gateway").
  */
@@ -18,6 +25,8 @@
 #include "nl_core.h"
 
 #define SYS_ROUTE_MAX_NH 8
+/* Highest RTAX_* metric index carried (RTAX_FASTOPEN_NO_COOKIE). */
+#define SYS_ROUTE_MAX_METRIC 17
 
 struct sys_nexthop {
 	struct sys_ip gw;            /* RTA_GATEWAY; family 0 = none */
@@ -39,6 +48,19 @@ struct sys_route {
 	struct sys_ip src;           /* RTA_PREFSRC; family 0 = none */
 	int n_nh;                    /* number of next hops used in nh[] */
 	struct sys_nexthop nh[SYS_ROUTE_MAX_NH];
+	struct sys_ip from;          /* RTA_SRC source prefix (IPv6 "from"); family 0 = none */
+	int from_len;
+	uint8_t tos;                 /* rtm_tos; 0 = any */
+	uint32_t realms;             /* RTA_FLOW (to | from << 16); 0 = none */
+	uint32_t metrics_set;        /* bit (1u << RTAX_x) for each metric sent */
+	uint32_t metrics[SYS_ROUTE_MAX_METRIC + 1];  /* RTAX_* values, by RTAX index;
+	                              * metrics[RTAX_LOCK] is the mask of locked ones */
+	bool append;                 /* nl_route_add: NLM_F_APPEND ("ip route append") */
+	char congctl[16];            /* RTAX_CC_ALGO ("cubic"); "" = none; lock: RTAX_LOCK bit */
+	bool has_pref;
+	uint8_t pref;                /* RTA_PREF: ICMPV6_ROUTER_PREF_LOW/MEDIUM/HIGH (3/0/1) */
+	bool has_expires;
+	uint32_t expires;            /* RTA_EXPIRES, seconds (IPv6) */
 };
 
 /* Defaults: main table, no metric, guessed scope, unicast, protocol
@@ -47,8 +69,13 @@ void sys_route_init(struct sys_route *r, int family);
 /* Append a next hop (gw may be NULL); -ENOSPC when full. */
 int sys_route_add_nh(struct sys_route *r, const struct sys_ip *gw, int ifindex, int weight);
 
-/* Add the route; replace=false fails with -EEXIST if it exists,
- * replace=true overwrites (NLM_F_REPLACE). */
+/* Set RTAX metric `rtax` (1..SYS_ROUTE_MAX_METRIC) to value; -EINVAL if
+ * out of range. */
+int sys_route_set_metric(struct sys_route *r, int rtax, uint32_t value);
+
+/* Add the route; replace=false fails with -EEXIST if it exists (unless
+ * r->append: added after the matching routes), replace=true overwrites
+ * (NLM_F_REPLACE). */
 int nl_route_add(struct nlctx *ctx, const struct sys_route *r, bool replace);
 /* Delete the route matching r's destination, table, and whatever else r
  * sets (protocol, metric, next hop...).  -ESRCH when absent. */

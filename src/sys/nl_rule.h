@@ -3,7 +3,10 @@
  *
  * keepalived's "virtual_rules"/"static_rules" map onto struct sys_rule:
  * from/to prefixes, input/output interface names, fwmark with mask,
- * table, priority and protocol (RTPROT_KEEPALIVED by default).  The
+ * table, priority and protocol (RTPROT_KEEPALIVED by default), and the
+ * "ip rule" extras: tos, realms, goto target, l3mdev, IP protocol and
+ * port ranges (through libnl), "not", uidrange, suppress_prefixlength,
+ * suppress_ifgroup and tunnel-id (appended to libnl's request).  The
  * action is "lookup table" unless the caller sets another FR_ACT_*.
  * Each verb returns 0 or -errno; nlctx_error() then holds the reason.
  */
@@ -31,6 +34,21 @@ struct sys_rule {
 	uint32_t priority;           /* FRA_PRIORITY ("pref") */
 	int protocol;                /* FRA_PROTOCOL; < 0 = not sent */
 	int action;                  /* FR_ACT_TO_TBL by default */
+	uint32_t goto_target;        /* FRA_GOTO, with action FR_ACT_GOTO */
+	bool l3mdev;                 /* FRA_L3MDEV: table from the l3mdev device */
+	uint8_t tos;                 /* rule's dsfield; 0 = any */
+	uint32_t realms;             /* FRA_FLOW; 0 = none */
+	uint8_t ipproto;             /* FRA_IP_PROTO; 0 = any */
+	uint16_t sport[2], dport[2]; /* FRA_SPORT/DPORT_RANGE [start, end]; start 0 = any */
+	bool invert;                 /* "not": FIB_RULE_INVERT */
+	bool has_uidrange;
+	uint32_t uid_start, uid_end; /* FRA_UID_RANGE */
+	bool has_suppress_prefixlen;
+	uint32_t suppress_prefixlen; /* FRA_SUPPRESS_PREFIXLEN */
+	bool has_suppress_ifgroup;
+	uint32_t suppress_ifgroup;   /* FRA_SUPPRESS_IFGROUP */
+	bool has_tun_id;
+	uint64_t tun_id;             /* FRA_TUN_ID (sent big-endian) */
 };
 
 /* Defaults: everything unset, protocol keepalived, action "lookup". */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -24,7 +25,12 @@
 #include "log.h"
 #include "nl_addr.h"
 #include "script.h"
+#include "smtp_alert.h"
 #include "vrrp_actions.h"
+#include "vrrp_firewall.h"
+#include "vrrp_fifo.h"
+#include "vrrp_routes.h"
+#include "vrrp_runas.h"
 
 static void vip_to_ifaddr(const struct vrrp_vip *v, struct sys_ifaddr *a)
 {
@@ -58,18 +64,22 @@ static void set_list(struct vrrp_inst *in, const struct vrrp_vip *v, size_t n, b
 
 void vrrp_act_set_vips(struct vrrp_inst *in)
 {
+	vrrp_fw_vips(in->m, true);          /* no_accept: drop rule first (vrrp_firewall.h) */
 	log_debug("(%s) setting VIPs.", in->m->name);
 	set_list(in, in->m->vips, in->m->nvips, true);
 	set_list(in, in->m->evips, in->m->nevips, true);
+	vrrp_routes_set(in);                /* virtual_routes, virtual_rules (vrrp_routes.h) */
 	in->vips_set = true;
 }
 
 void vrrp_act_remove_vips(struct vrrp_inst *in)
 {
+	vrrp_routes_remove(in);             /* virtual_rules, virtual_routes (vrrp_routes.h) */
 	log_debug("(%s) removing VIPs.", in->m->name);
 	set_list(in, in->m->vips, in->m->nvips, false);
 	set_list(in, in->m->evips, in->m->nevips, false);
 	in->vips_set = false;
+	vrrp_fw_vips(in->m, false);         /* then lift the drop rule */
 }
 
 static void garp_one(struct vrrp_inst *in, const struct vrrp_vip *v, unsigned repeat)
@@ -137,10 +147,12 @@ static void apply_diff(struct vrrp_inst *in, const struct vrrp_vip *from, size_t
 void vrrp_act_update_vips(struct vrrp_inst *in, const struct vrrp_model_inst *old,
 			  const struct vrrp_model_inst *m)
 {
+	vrrp_routes_update_remove(in, old, m);  /* routes, rules gone (vrrp_routes.h) */
 	apply_diff(in, old->vips, old->nvips, m->vips, m->nvips, false);
 	apply_diff(in, old->evips, old->nevips, m->evips, m->nevips, false);
 	apply_diff(in, m->vips, m->nvips, old->vips, old->nvips, true);
 	apply_diff(in, m->evips, m->nevips, old->evips, old->nevips, true);
+	vrrp_routes_update_add(in, old, m);     /* routes, rules added (vrrp_routes.h) */
 }
 
 void vrrp_act_garp(struct vrrp_inst *in, unsigned repeat)
@@ -163,7 +175,7 @@ static void script_done(const struct script_result *res, void *arg)
 /* At STOP the child exits right after: the runner's scripts would die
  * with it (PR_SET_PDEATHSIG), so stop scripts run detached (double fork,
  * own session, stdio on /dev/null). */
-static void run_detached(const char *cmd)
+static void run_detached(const char *cmd, const struct script_spec *ids)
 {
 	const char *err;
 	char **argv = script_split(cmd, &err);
@@ -187,6 +199,9 @@ static void run_detached(const char *cmd)
 			dup2(fd, 2);
 		}
 		if (fork() == 0) {
+			if (ids->set_ids && ((setgroups(0, NULL) < 0 && errno != EPERM) ||
+					     setgid(ids->gid) < 0 || setuid(ids->uid) < 0))
+				_exit(126);
 			execv(argv[0], argv);
 			_exit(127);
 		}
@@ -197,20 +212,26 @@ static void run_detached(const char *cmd)
 	free(argv);
 }
 
-static void run(struct vrrp_inst *in, const char *cmd)
+void vrrp_act_run_script(const struct vrrp_env *env, const char *who, const struct vrrp_notify *n,
+			 const char *cmd, bool detached)
 {
 	struct script_spec spec;
 
-	if (in->fsm.state == VRRP_STATE_STOP) {
-		log_debug("(%s) running notify script %s", in->m->name, cmd);
-		run_detached(cmd);
-		return;
-	}
-
 	memset(&spec, 0, sizeof(spec));
 	spec.cmdline = cmd;
-	log_debug("(%s) running notify script %s", in->m->name, cmd);
-	script_run(in->env->base, &spec, script_done, NULL);
+	if (!vrrp_runas_spec(n->user, n->group, true, &spec))
+		return;
+	log_debug("(%s) running notify script %s", who, cmd);
+	if (detached)
+		run_detached(cmd, &spec);
+	else
+		script_run(env->base, &spec, script_done, NULL);
+}
+
+/* n: whose "user [group]" words apply (ops: vrrp_runas.h). */
+static void run(struct vrrp_inst *in, const struct vrrp_notify *n, const char *cmd)
+{
+	vrrp_act_run_script(in->env, in->m->name, n, cmd, in->fsm.state == VRRP_STATE_STOP);
 }
 
 void vrrp_act_notify(struct vrrp_inst *in, enum vrrp_state to)
@@ -221,13 +242,22 @@ void vrrp_act_notify(struct vrrp_inst *in, enum vrrp_state to)
 				    : to == VRRP_STATE_STOP ? &in->m->notify_stop : NULL;
 	char *cmd;
 
+	vrrp_fifo_instance(in->m->name, vrrp_state_name(to), in->fsm.priority);  /* ops */
+	smtp_alert_vrrp_instance(in->m->name, vrrp_state_name(to));    /* smtp_alert */
 	if (n && n->cmd)
-		run(in, n->cmd);
+		run(in, n, n->cmd);
 	if (!in->m->notify.cmd)
 		return;
 	if (asprintf(&cmd, "%s INSTANCE '%s' %s %u", in->m->notify.cmd, in->m->name,
 		     vrrp_state_name(to), in->fsm.priority) < 0)
 		return;
-	run(in, cmd);
+	run(in, &in->m->notify, cmd);
 	free(cmd);
+}
+
+void vrrp_act_notify_rx_lower(struct vrrp_inst *in)    /* ops */
+{
+	vrrp_fifo_instance(in->m->name, "MASTER_RX_LOWER_PRI", in->fsm.priority);
+	if (in->m->notify_rx_lower.cmd)
+		run(in, &in->m->notify_rx_lower, in->m->notify_rx_lower.cmd);
 }

@@ -23,7 +23,15 @@ void vrrp_act_update_vips(struct vrrp_inst *in, const struct vrrp_model_inst *ol
 			  const struct vrrp_model_inst *m);
 /* One burst of `repeat` GARPs/NAs per VIP. */
 void vrrp_act_garp(struct vrrp_inst *in, unsigned repeat);
+/* Run a notify script as n's user/group; detached (double fork, survives
+ * our exit) at STOP.  who names the instance or group in the log. */
+void vrrp_act_run_script(const struct vrrp_env *env, const char *who, const struct vrrp_notify *n,
+			 const char *cmd, bool detached);
 /* notify_<state> then notify with INSTANCE NAME STATE PRIORITY. */
 void vrrp_act_notify(struct vrrp_inst *in, enum vrrp_state to);
+/* A MASTER received a lower-priority advert (2.2.7, observed): the FIFO
+ * line INSTANCE "VI_1" MASTER_RX_LOWER_PRI 120, and the instance's
+ * notify_master_rx_lower_pri script. */
+void vrrp_act_notify_rx_lower(struct vrrp_inst *in);
 
 #endif

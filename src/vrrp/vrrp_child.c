@@ -16,9 +16,14 @@
 #include "conf.h"
 #include "confdump.h"
 #include "log.h"
+#include "smtp_alert.h"
 #include "options.h"
 #include "vrrp_dump.h"
 #include "vrrp_engine.h"
+#include "vrrp_fifo.h"
+#include "vrrp_lvs_syncd.h"
+#include "vrrp_rt.h"
+#include "vrrp_runas.h"
 
 /* Top-level blocks that need the VRRP child (without --all). */
 static const char *const vrrp_blocks[] = {
@@ -38,21 +43,46 @@ bool vrrp_child_wanted(const struct conf *conf)
 
 static int vrrp_start(const struct proc_ctx *ctx, struct event_base *base)
 {
+	int r;
+
+	smtp_alert_init(ctx->conf, base);      /* smtp_alert */
 	log_info("VRRP child started: %u instance(s), %u sync group(s)",
 		 conf_count(ctx->conf->root, "vrrp_instance"),
 		 conf_count(ctx->conf->root, "vrrp_sync_group"));
-	return vrrp_engine_start(base, ctx->conf, ctx->opts && ctx->opts->dont_release_vrrp);
+	/* ops: script users, notify FIFOs; after the instances started, the
+	 * startup delay and the process settings (RT scheduling only once the
+	 * long non-blocking start is over: RLIMIT_RTTIME would kill it) */
+	vrrp_runas_init(ctx->conf);
+	vrrp_fifo_open(base, ctx->conf);
+	r = vrrp_engine_start(base, ctx->conf, ctx->opts && ctx->opts->dont_release_vrrp);
+	if (r == 0) {
+		vrrp_rt_startup_delay(vrrp_engine_instances(), ctx->conf);
+		vrrp_rt_apply(ctx->conf);
+		vrrp_lvs_syncd_setup(ctx->conf, vrrp_engine_instances());
+	}
+	return r;
 }
 
 static int vrrp_reload(const struct proc_ctx *ctx, struct event_base *base)
 {
-	(void)base;
-	return vrrp_engine_reload(ctx->conf);
+	int r;
+
+	vrrp_runas_init(ctx->conf);            /* ops: the new tree's script_user */
+	vrrp_fifo_reload(base, ctx->conf);     /* ops: FIFOs and scripts restarted, as 2.2.7 */
+	r = vrrp_engine_reload(ctx->conf);
+	if (r == 0) {
+		vrrp_lvs_syncd_setup(ctx->conf, vrrp_engine_instances());
+		vrrp_fifo_states_on_reload(vrrp_engine_instances(), ctx->conf);  /* ops */
+	}
+	return r;
 }
 
 static void vrrp_stop(void)
 {
+	vrrp_fifo_stop_scripts();      /* ops: 2.2.7 TERMs FIFO scripts before the STOP lines */
 	vrrp_engine_stop();
+	vrrp_lvs_syncd_stop();
+	vrrp_fifo_close();             /* ops */
 }
 
 static void vrrp_clear_stats(void)

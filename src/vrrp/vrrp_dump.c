@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include "vrrp_dump.h"
+#include "vrrp_track.h"
 
 static unsigned long d(const struct vrrp_inst *in, enum vrrp_drop r)
 {
@@ -124,6 +125,7 @@ static void dump_one(FILE *out, const struct vrrp_inst *in)
 	for (size_t i = 0; i < m->npeers; i++)
 		fprintf(out, "   Unicast Peer = %s\n",
 			inet_ntop(m->peers[i].addr.af, &m->peers[i].addr.u, b, sizeof(b)) ? b : "?");
+	vrrp_track_dump_inst(out, in);      /* tracking (vrrp_track_dump.c) */
 	fprintf(out, "   Dropped adverts by reason:\n");
 	for (r = 1; r < VRRP_DROP_MAX; r++)
 		fprintf(out, "     %s = %lu\n", vrrp_drop_str(r), in->st.drops[r]);
@@ -209,6 +211,7 @@ static void json_one(FILE *out, const struct vrrp_inst *in)
 	json_vips(out, "vips", in, m->vips, m->nvips);
 	if (m->nevips)
 		json_vips(out, "evips", in, m->evips, m->nevips);
+	vrrp_track_json_inst(out, in);      /* tracking (vrrp_track_dump.c) */
 	fprintf(out, ",\"auth_type\":%u},", m->auth_type);
 	json_stats(out, in);
 	fputc('}', out);

@@ -22,9 +22,14 @@
 #include "nl_monitor.h"
 #include "proc.h"
 #include "vrrp_engine.h"
+#include "vrrp_firewall.h"
 #include "vrrp_model.h"
 #include "vrrp_net.h"
+#include "vrrp_track.h"
+#include "vrrp_vmac.h"
 #include "vrrp_reload.h"
+#include "vrrp_routes.h"
+#include "vrrp_sync.h"
 
 static struct {
 	struct nlctx nl;
@@ -33,6 +38,7 @@ static struct {
 	struct vrrp_model model;
 	struct vrrp_env env;
 	struct vrrp_inst *head;
+	struct vrrp_sync *sync;          /* sync groups (vrrp_sync.c), NULL none */
 } eng;
 
 struct vrrp_inst *vrrp_engine_instances(void)
@@ -130,6 +136,8 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 		return r;
 	if (vrrp_model_build(conf, &eng.nl, &eng.model) < 0)
 		return KA_EXIT_FATAL;
+	vrrp_vmac_fw_start(conf, &eng.model, &eng.nl);    /* VMACs, firewall tables */
+	vrrp_statics_set(base, &eng.nl, &eng.model);      /* static_* (vrrp_routes.h) */
 	for (i = 0; i < eng.model.ninst; i++) {
 		struct vrrp_inst *in = vrrp_inst_new(&eng.env, &eng.model.inst[i]);
 
@@ -138,6 +146,8 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 		*tail = in;
 		tail = &in->next;
 	}
+	vrrp_track_start(base, &eng.nl, eng.head);       /* tracking (vrrp_track.c) */
+	eng.sync = vrrp_sync_setup(eng.head, &eng.model, base);
 	for (struct vrrp_inst *in = eng.head; in; in = in->next)
 		vrrp_inst_start(in);
 	return 0;
@@ -149,12 +159,21 @@ int vrrp_engine_reload(const struct conf *conf)
 
 	if (vrrp_model_build(conf, &eng.nl, &nm) < 0)
 		return KA_EXIT_FAILURE;
+	vrrp_vmac_setup(&nm, &eng.nl);                     /* VMACs of the new model */
+	/* groups are rebuilt: members reconcile ungrouped, then regroup */
+	vrrp_sync_free(eng.sync, eng.head);
+	eng.sync = NULL;
 	if (vrrp_reload_apply(&eng.head, &nm, &eng.env) < 0) {
 		vrrp_model_free(&nm);
 		return KA_EXIT_FAILURE;
 	}
+	vrrp_statics_update(&eng.nl, &eng.model, &nm);     /* static_* changes (vrrp_routes.h) */
+	vrrp_fw_rebase(&nm);                               /* firewall follows the new model */
+	vrrp_track_stop(true);                             /* tracking (vrrp_track.c): */
 	vrrp_model_free(&eng.model);
 	eng.model = nm;
+	vrrp_track_start(eng.env.base, &eng.nl, eng.head); /* statuses carried over */
+	eng.sync = vrrp_sync_setup(eng.head, &eng.model, eng.env.base);
 	return 0;
 }
 
@@ -162,13 +181,17 @@ void vrrp_engine_stop(void)
 {
 	struct vrrp_inst *in, *next;
 
+	vrrp_track_stop(false);                            /* tracking (vrrp_track.c) */
 	for (in = eng.head; in; in = in->next)
 		vrrp_inst_stop(in);
 	for (in = eng.head; in; in = next) {
 		next = in->next;
 		vrrp_inst_free(in);
 	}
+	vrrp_sync_free(eng.sync, NULL);
 	eng.head = NULL;
+	vrrp_statics_remove(&eng.nl, &eng.model);     /* static_*, even with -V (vrrp_routes.h) */
+	vrrp_vmac_fw_stop(&eng.nl, eng.env.dont_release);  /* tables, VMACs, sysctls */
 	if (eng.mon_ev)
 		event_free(eng.mon_ev);
 	nl_monitor_close(eng.mon);

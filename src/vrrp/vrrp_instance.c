@@ -21,7 +21,10 @@
 #include "nl_link.h"
 #include "vrrp_actions.h"
 #include "vrrp_instance.h"
+#include "vrrp_lvs_syncd.h"
 #include "vrrp_net.h"
+#include "vrrp_sync.h"
+#include "vrrp_vmac.h"
 
 static void arm(struct event *ev, uint64_t usec)
 {
@@ -118,11 +121,24 @@ static void op_send_advert(void *arg, uint8_t prio)
 
 /* ---- timers --------------------------------------------------------------------- */
 
+/* The periodic advert is due one interval after the previous deadline,
+ * not after this callback ran: with many instances on one tick, time
+ * spent on the others would otherwise stretch every interval.  Times are
+ * the loop's cached clock, so that instances that became MASTER in the
+ * same loop pass keep identical deadlines and share one wakeup. */
 static void op_arm_adver(void *arg, uint64_t usec)
 {
 	struct vrrp_inst *in = arg;
+	struct timeval now, d = { (time_t)(usec / 1000000), (suseconds_t)(usec % 1000000) };
+	struct timeval due;
 
-	arm(in->t_adver, usec);
+	event_base_gettimeofday_cached(in->env->base, &now);
+	timeradd(in->adver_periodic && timerisset(&in->adver_due) ? &in->adver_due : &now, &d, &due);
+	in->adver_due = due;
+	if (timercmp(&due, &now, <))
+		due = now;
+	timersub(&due, &now, &d);
+	event_add(in->t_adver, &d);
 }
 
 static void op_arm_down(void *arg, uint64_t usec)
@@ -132,6 +148,7 @@ static void op_arm_down(void *arg, uint64_t usec)
 
 	gettimeofday(&now, NULL);
 	timeradd(&now, &d, &in->t_down_due);
+	in->down_expired = false;
 	arm(in->t_down, usec);
 }
 
@@ -149,7 +166,9 @@ static void on_adver(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	in->adver_periodic = true;
 	vrrp_fsm_adver_timer(&in->fsm);
+	in->adver_periodic = false;
 }
 
 static void on_down(evutil_socket_t fd, short what, void *arg)
@@ -160,6 +179,9 @@ static void on_down(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (in->fsm.state == VRRP_STATE_BACKUP)
 		log_debug("(%s) Receive advertisement timeout", in->m->name);
+	in->down_expired = true;
+	if (!vrrp_sync_may_master(in))      /* the last member to be ready moves the group */
+		return;
 	vrrp_fsm_master_down_timer(&in->fsm);
 }
 
@@ -200,6 +222,33 @@ static void stop_garp_timers(struct vrrp_inst *in)
 	event_del(in->t_lower);
 }
 
+/* What entering MASTER does after the first advert: VIPs, GARPs, notify.
+ * It runs from an event made active at the transition, so that when many
+ * instances' master-down timers expire in one loop pass, every first
+ * advert goes out before any instance spends time on netlink and GARPs
+ * (with 1,000 instances doing it inline, the last adverts left tens of
+ * ms late and the peers' own timers, 39 ms behind, fired). */
+static void do_takeover(struct vrrp_inst *in)
+{
+	vrrp_act_set_vips(in);
+	vrrp_act_garp(in, in->m->garp_repeat);
+	if (in->m->garp_delay_s)
+		arm(in->t_garp, (uint64_t)in->m->garp_delay_s * 1000000);
+	if (in->m->garp_refresh_s)
+		arm(in->t_refresh, (uint64_t)in->m->garp_refresh_s * 1000000);
+	vrrp_act_notify(in, VRRP_STATE_MASTER);
+}
+
+static void on_takeover(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		do_takeover(in);
+}
+
 /* ---- state changes ------------------------------------------------------------- */
 
 static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
@@ -209,6 +258,10 @@ static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
 
 	gettimeofday(&in->last_transition, NULL);
 	if (from == VRRP_STATE_MASTER) {
+		if (event_pending(in->t_takeover, EV_TIMEOUT, NULL)) {  /* active, not run */
+			event_del(in->t_takeover);  /* leaving before it ran: keep the order */
+			do_takeover(in);
+		}
 		in->st.released_master++;
 		stop_garp_timers(in);
 	}
@@ -216,12 +269,7 @@ static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
 	case VRRP_STATE_MASTER:
 		log_info("(%s) Entering MASTER STATE", nm);
 		in->st.became_master++;
-		vrrp_act_set_vips(in);
-		vrrp_act_garp(in, in->m->garp_repeat);
-		if (in->m->garp_delay_s)
-			arm(in->t_garp, (uint64_t)in->m->garp_delay_s * 1000000);
-		if (in->m->garp_refresh_s)
-			arm(in->t_refresh, (uint64_t)in->m->garp_refresh_s * 1000000);
+		event_active(in->t_takeover, EV_TIMEOUT, 1);
 		break;
 	case VRRP_STATE_BACKUP:
 		if (from == VRRP_STATE_INIT)
@@ -246,7 +294,11 @@ static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
 	default:
 		break;
 	}
-	vrrp_act_notify(in, to);
+	vrrp_sync_starting(in, from, to);  /* 2.2.7: the group's BACKUP line comes first */
+	if (to != VRRP_STATE_MASTER)
+		vrrp_act_notify(in, to);
+	vrrp_sync_changed(in, from, to);
+	vrrp_lvs_syncd_state(in, to);
 }
 
 /* A MASTER saw a lower-priority advert: another burst after
@@ -257,6 +309,7 @@ static void op_lower_prio_seen(void *arg)
 
 	if (in->m->garp_lower_repeat && !evtimer_pending(in->t_lower, NULL))
 		arm(in->t_lower, (uint64_t)in->m->garp_lower_delay_s * 1000000);
+	vrrp_act_notify_rx_lower(in);
 }
 
 static const struct vrrp_fsm_ops fsm_ops = {
@@ -389,6 +442,12 @@ static bool setup_net(struct vrrp_inst *in)
 	struct sys_link link;
 	size_t i, alen = m->family == AF_INET ? 4 : 16;
 
+	if (!vrrp_vmac_ready(m))            /* use_vmac: the VMAC must exist */
+		return false;
+	free(in->vip_wire);
+	in->vip_wire = calloc(m->nvips ? m->nvips : 1, alen);
+	if (!in->vip_wire)
+		return false;
 	for (i = 0; i < m->nvips; i++)
 		memcpy(in->vip_wire + i * alen, &m->vips[i].addr.u, alen);
 	if (!find_src(in))
@@ -399,7 +458,11 @@ static bool setup_net(struct vrrp_inst *in)
 		memcpy(in->mac, link.mac, sizeof(in->mac));
 		in->link_up = link.oper_up;
 	}
-	in->sock = vrrp_sock_get(in->env->base, m->ifindex, m->ifname, m->family,
+	if (m->vmac.ifindex > 0)            /* GARPs carry the virtual MAC */
+		memcpy(in->mac, m->vmac.mac, sizeof(in->mac));
+	/* adverts on the VMAC unless vmac_xmit_base (vrrp_vmac.h) */
+	in->sock = vrrp_sock_get(in->env->base, vrrp_vmac_xmit_ifindex(m),
+				 vrrp_vmac_xmit_ifname(m), m->family,
 				 m->auth_type == VRRP_AUTH_AH ? VRRP_AH_IPPROTO : VRRP_IPPROTO,
 				 m->npeers > 0, &m->mcast_group);
 	if (!in->sock)
@@ -446,8 +509,9 @@ struct vrrp_inst *vrrp_inst_new(const struct vrrp_env *env, const struct vrrp_mo
 	in->t_garp = evtimer_new(env->base, on_garp, in);
 	in->t_refresh = event_new(env->base, -1, EV_PERSIST, on_refresh, in);
 	in->t_lower = evtimer_new(env->base, on_lower, in);
+	in->t_takeover = evtimer_new(env->base, on_takeover, in);
 	if (!in->t_adver || !in->t_down || !in->t_garp || !in->t_refresh || !in->t_lower ||
-	    !setup_net(in)) {
+	    !in->t_takeover || !setup_net(in)) {
 		vrrp_inst_free(in);
 		return NULL;
 	}
@@ -457,9 +521,22 @@ struct vrrp_inst *vrrp_inst_new(const struct vrrp_env *env, const struct vrrp_mo
 
 void vrrp_inst_start(struct vrrp_inst *in)
 {
-	if ((!in->link_up && !in->m->dont_track_primary) || in->no_src)
-		in->fsm.faulted = true;
+	if (in->track_hold) {              /* tracking: first results pending */
+		in->start_held = true;
+		return;
+	}
+	in->fsm.faulted = vrrp_inst_own_fault(in) || vrrp_sync_others_faulted(in);
 	vrrp_fsm_start(&in->fsm);
+}
+
+bool vrrp_inst_own_fault(const struct vrrp_inst *in)
+{
+	return (!in->link_up && !in->m->dont_track_primary) || in->no_src || in->track_fault;
+}
+
+void vrrp_inst_refresh_fault(struct vrrp_inst *in)
+{
+	vrrp_fsm_fault(&in->fsm, vrrp_inst_own_fault(in) || vrrp_sync_others_faulted(in));
 }
 
 void vrrp_inst_stop(struct vrrp_inst *in)
@@ -483,6 +560,9 @@ void vrrp_inst_free(struct vrrp_inst *in)
 		event_free(in->t_refresh);
 	if (in->t_lower)
 		event_free(in->t_lower);
+	if (in->t_takeover)
+		event_free(in->t_takeover);
+	free(in->vip_wire);
 	free(in);
 }
 
@@ -491,20 +571,14 @@ void vrrp_inst_link(struct vrrp_inst *in, bool up)
 	if (in->link_up == up)
 		return;
 	in->link_up = up;
-	if (!in->m->dont_track_primary && !in->no_src)
-		vrrp_fsm_fault(&in->fsm, !up);
+	vrrp_inst_refresh_fault(in);
 }
 
 /* 2.2.7, when a VIP disappears while MASTER: back to BACKUP with a priority
  * 0 advert and the VIPs removed, then master again after the skew time if
- * nobody else takes over.  The FSM has no such event: a synthetic advert
- * from the highest possible sender moves it to BACKUP, then the master-down
- * timer is shortened to the skew time. */
+ * nobody else takes over (vrrp_fsm_addr_lost). */
 void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr)
 {
-	static const uint8_t top[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-					 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	struct vrrp_rx_advert adv = { .priority = VRRP_PRIO_OWNER, .src = top };
 	size_t i;
 	bool ours = false;
 
@@ -516,18 +590,14 @@ void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr)
 			ours = true;
 	if (!ours || nl_addr_present(in->env->nl, 0, addr) == 1)
 		return;
-	adv.src_len = in->fcfg.addr_len;
-	adv.interval_us = in->m->adver_int_us;
-	vrrp_fsm_advert(&in->fsm, &adv);
-	op_send_advert(in, VRRP_PRIO_STOP);
-	op_arm_down(in, vrrp_skew_time_us(&in->fsm));
+	vrrp_fsm_addr_lost(&in->fsm);
 }
 
 void vrrp_inst_addr_added(struct vrrp_inst *in, int ifindex)
 {
 	if (!in->no_src || ifindex != in->m->ifindex || !find_src(in))
 		return;
-	vrrp_fsm_fault(&in->fsm, !in->link_up && !in->m->dont_track_primary);
+	vrrp_inst_refresh_fault(in);
 }
 
 void vrrp_inst_clear_stats(struct vrrp_inst *in)
@@ -538,6 +608,22 @@ void vrrp_inst_clear_stats(struct vrrp_inst *in)
 void vrrp_inst_set_priority(struct vrrp_inst *in, uint8_t priority)
 {
 	vrrp_fsm_set_priority(&in->fsm, priority);
+}
+
+/* ---- tracking faults (vrrp_track.c) ---- */
+void vrrp_inst_set_track_fault(struct vrrp_inst *in, bool fault)
+{
+	in->track_fault = fault;
+	vrrp_inst_refresh_fault(in);
+}
+
+void vrrp_inst_set_track_hold(struct vrrp_inst *in, bool hold)
+{
+	in->track_hold = hold;
+	if (!hold && in->start_held) {
+		in->start_held = false;
+		vrrp_inst_start(in);
+	}
 }
 
 /* Reload: the FSM, its timers, the counters and the addresses stay; only

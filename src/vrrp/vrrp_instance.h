@@ -53,13 +53,20 @@ struct vrrp_inst {
 	struct vrrp_sock *sock;
 	struct sys_ip src;                 /* source of our adverts */
 	uint8_t mac[6];
-	uint8_t vip_wire[VRRP_MAX_ADDRS * 16];
+	uint8_t *vip_wire;                 /* the VIPs as sent: nvips x 4 or 16 bytes */
+	struct timeval adver_due;          /* deadline of the next advert (loop's clock) */
+	bool adver_periodic;               /* arming from the advert timer itself */
 	struct event *t_adver, *t_down, *t_garp;
 	struct event *t_refresh, *t_lower;  /* garp_master_refresh, garp_lower_prio_delay */
+	struct event *t_takeover;          /* MASTER's VIPs, GARPs, notify: after the pass */
 	struct timeval t_down_due;         /* when the master-down timer fires */
 	bool vips_set;
 	bool link_up;
 	bool no_src;                       /* no address to send from: FAULT */
+	bool track_fault;                  /* a weight-0 tracked object is down (vrrp_track.c) */
+	bool track_hold, start_held;       /* tracking: start waits for first script results */
+	struct vrrp_sync *sync;            /* its vrrp_sync_group, NULL none (vrrp_sync.c) */
+	bool down_expired;                 /* master-down ran out, not re-armed since (sync) */
 	uint16_t ip_id;
 	uint32_t ah_seq;
 	struct vrrp_ip last_master;        /* sender of the last accepted advert */
@@ -81,6 +88,11 @@ void vrrp_inst_free(struct vrrp_inst *in);
  * as MASTER, only VIPs added or removed change.  The old model may be
  * freed afterwards. */
 void vrrp_inst_reconfigure(struct vrrp_inst *in, const struct vrrp_model_inst *m);
+/* Faulted by itself: link down (unless dont_track_primary), no source
+ * address, a weight-0 tracked object down. */
+bool vrrp_inst_own_fault(const struct vrrp_inst *in);
+/* Re-evaluate FAULT: faulted by itself or by another sync group member. */
+void vrrp_inst_refresh_fault(struct vrrp_inst *in);
 /* Kernel events for this instance's interface / addresses. */
 void vrrp_inst_link(struct vrrp_inst *in, bool up);
 void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr);
@@ -89,7 +101,15 @@ void vrrp_inst_addr_added(struct vrrp_inst *in, int ifindex);
 void vrrp_inst_clear_stats(struct vrrp_inst *in);
 /* The hook for tracking (track_script, track_interface weights...): set the
  * effective priority; it takes effect with the next advert sent or
- * compared, as in 2.2.7.  Not called yet: tracking is not implemented. */
+ * compared, as in 2.2.7.  Called by tracking (vrrp_track.c). */
 void vrrp_inst_set_priority(struct vrrp_inst *in, uint8_t priority);
+/* Tracking (vrrp_track.c): a weight-0 tracked object is down (or back).
+ * FAULT while it is, or while the link is down or there is no source
+ * address; callable before vrrp_inst_start(). */
+void vrrp_inst_set_track_fault(struct vrrp_inst *in, bool fault);
+/* Tracking (vrrp_track.c): while held, vrrp_inst_start() only remembers
+ * the request (2.2.7 keeps an instance in INIT until its weight-0 scripts
+ * have reported once); releasing the hold starts it then. */
+void vrrp_inst_set_track_hold(struct vrrp_inst *in, bool hold);
 
 #endif

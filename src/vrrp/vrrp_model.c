@@ -23,6 +23,9 @@
 #include "log.h"
 #include "nl_link.h"
 #include "vrrp_model.h"
+#include "vrrp_routes.h"
+#include "vrrp_sync.h"
+#include "vrrp_track.h"
 
 struct globals {
 	int version;
@@ -214,11 +217,14 @@ static int read_peers(const struct conf_node *inst, struct vrrp_model_inst *mi)
 	return 0;
 }
 
-static const char *script_of(const struct conf_node *inst, const char *name)
+/* A notify script: "CMD [user [group]]" (ops). */
+static void notify_of(const struct conf_node *inst, const char *name, struct vrrp_notify *out)
 {
 	const struct conf_node *n = conf_find_last(inst, name);
 
-	return n && n->argc >= 1 ? n->argv[0] : NULL;
+	out->cmd = n && n->argc >= 1 ? n->argv[0] : NULL;
+	out->user = n && n->argc >= 2 ? n->argv[1] : NULL;
+	out->group = n && n->argc >= 3 ? n->argv[2] : NULL;
 }
 
 static void read_auth(const struct conf_node *inst, struct vrrp_model_inst *mi)
@@ -275,11 +281,12 @@ static void read_scalars(const struct conf_node *inst, const struct globals *g,
 	}
 	if ((n = conf_find_last(inst, "mcast_src_ip")) && n->val.addr)
 		sys_ip_from_conf(n->val.addr, &mi->src_ip);
-	mi->notify_master.cmd = script_of(inst, "notify_master");
-	mi->notify_backup.cmd = script_of(inst, "notify_backup");
-	mi->notify_fault.cmd = script_of(inst, "notify_fault");
-	mi->notify_stop.cmd = script_of(inst, "notify_stop");
-	mi->notify.cmd = script_of(inst, "notify");
+	notify_of(inst, "notify_master", &mi->notify_master);
+	notify_of(inst, "notify_backup", &mi->notify_backup);
+	notify_of(inst, "notify_fault", &mi->notify_fault);
+	notify_of(inst, "notify_stop", &mi->notify_stop);
+	notify_of(inst, "notify", &mi->notify);
+	notify_of(inst, "notify_master_rx_lower_pri", &mi->notify_rx_lower);   /* ops */
 	read_auth(inst, mi);
 }
 
@@ -325,6 +332,7 @@ static int build_one(const struct conf_node *inst, const struct globals *g, stru
 	    read_peers(inst, mi))
 		return -1;
 	settle_family(mi, g);
+	vrrp_model_vmac_read(inst, mi);     /* use_vmac & co (vrrp_model_vmac.c) */
 	return 0;
 }
 
@@ -359,13 +367,20 @@ int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_mode
 		else
 			free_inst(&out->inst[out->ninst]);
 	}
-	return 0;
+	if (vrrp_model_sync_build(conf, out) < 0)        /* sync groups (vrrp_sync.c) */
+		return -1;
+	if (vrrp_model_routes_build(conf, nl, out) < 0)   /* routes, rules, statics (vrrp_routes.h) */
+		return -1;
+	return vrrp_model_track_build(conf, nl, out);     /* tracking (vrrp_model_track.c) */
 }
 
 void vrrp_model_free(struct vrrp_model *m)
 {
 	size_t i;
 
+	vrrp_model_track_free(m);                         /* tracking (vrrp_model_track.c) */
+	vrrp_model_sync_free(m);                          /* sync groups (vrrp_sync.c) */
+	vrrp_model_routes_free(m);                        /* routes, rules, statics (vrrp_routes.h) */
 	for (i = 0; i < m->ninst; i++)
 		free_inst(&m->inst[i]);
 	free(m->inst);

@@ -20,6 +20,7 @@
 #include <net/if.h>
 
 #include "nl_core.h"
+#include "vrrp_model_vmac.h"
 #include "vrrp_packet.h"
 
 struct conf;
@@ -41,6 +42,8 @@ struct vrrp_vip {
 /* Who runs a notify script. */
 struct vrrp_notify {
 	const char *cmd;             /* NULL = none (points into the tree) */
+	/* ops: the "user [group]" words after the script (NULL = none; see vrrp_runas.h) */
+	const char *user, *group;
 };
 
 struct vrrp_model_inst {
@@ -76,11 +79,34 @@ struct vrrp_model_inst {
 	enum vrrp_old_csum old_csum;
 	bool old_csum_send;          /* old_unicast_checksum: we send the old one */
 	bool strict;
+	/* ---- VMAC (use_vmac, vmac_xmit_base...): vrrp_model_vmac.h, vrrp_vmac.h ---- */
+	struct vrrp_vmac_conf vmac;
+	/* ---- tracking (track_interface/script/file/process): vrrp_track.h;
+	 * NULL when the instance tracks nothing ---- */
+	struct vrrp_track_model *track;
+	/* ---- sync group: index into vrrp_model.groups, -1 none (vrrp_sync.c) ---- */
+	int sync_group;
+	/* ---- virtual_routes / virtual_rules (vrrp_route_parse.h, vrrp_routes.h) ---- */
+	struct vrrp_route *vroutes;
+	size_t nvroutes;
+	struct vrrp_rule *vrules;
+	size_t nvrules;
+	/* ---- ops: notify_master_rx_lower_pri (vrrp_act_notify_rx_lower) ---- */
+	struct vrrp_notify notify_rx_lower;
 };
 
 struct vrrp_model {
 	struct vrrp_model_inst *inst;
 	size_t ninst;
+	struct vrrp_model_group *groups;     /* vrrp_sync_group blocks (vrrp_sync.h) */
+	size_t ngroups;
+	/* ---- static_ipaddress / static_routes / static_rules (vrrp_routes.h) ---- */
+	struct vrrp_vip *saddrs;
+	size_t nsaddrs;
+	struct vrrp_route *sroutes;
+	size_t nsroutes;
+	struct vrrp_rule *srules;
+	size_t nsrules;
 };
 
 /* Build the model from the tree; instances that cannot run are logged and

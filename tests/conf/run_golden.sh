@@ -3,7 +3,8 @@
 #
 #   run_golden.sh CONFDIR BINARY [ARGS...]
 #
-# For each CONFDIR/NAME.conf with a NAME.expected, runs "BINARY ARGS NAME.conf"
+# For each CONFDIR/NAME.conf with a NAME.expected (or NAME.expected-OPTION
+# for a build option listed in $GOLDEN_FEATURES), runs "BINARY ARGS NAME.conf"
 # from CONFDIR and compares with NAME.expected: first line "exit N" (the
 # status, which for these files is the one keepalived 2.2.7's `-t` gives on
 # this kind of host), then the diagnostic lines, in order.  Lines starting
@@ -19,12 +20,19 @@ shift
 bin=$1
 shift
 case $bin in /*) ;; */*) bin=$PWD/$bin ;; esac
+# A build option that changes a file's expected output (--enable-iptables:
+# vrrp_iptables/vrrp_ipsets accepted) has its own NAME.expected-OPTION;
+# GOLDEN_FEATURES lists the options of the build ("iptables").
+features=${GOLDEN_FEATURES:-}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail=0 n=0
 for conf in "$dir"/*.conf; do
 	name=$(basename "$conf" .conf)
 	exp="$dir/$name.expected"
+	for f in $features; do
+		[ -f "$exp-$f" ] && exp="$exp-$f"
+	done
 	[ -f "$exp" ] || [ "${GOLDEN_UPDATE:-}" ] || continue
 	n=$((n + 1))
 	(cd "$dir" && "$bin" "$@" "$name.conf" >"$tmp/out" 2>&1; echo "exit $?" >"$tmp/rc")

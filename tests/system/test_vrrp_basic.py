@@ -12,29 +12,20 @@ import time
 import pytest
 
 from conftest import needs_root, wait_for
-from vrrp_lab import VIP4, Capture, Router, addrs, conf_instance
+from vrrp_lab import Capture, Segment, VIP4, addrs, conf_instance
 
 pytestmark = needs_root
 
 
 @pytest.fixture
 def lab(netns, procs, workdir):
-    names = netns.lan(["r1", "r2", "obs"])
-
-    class L:
-        pass
-    L.netns, L.procs, L.workdir, L.ns = netns, procs, workdir, names
-    L.routers = []
-    yield L
-    procs.stop_all()
-    for r in L.routers:
-        r.close()
+    seg = Segment(netns, procs, workdir, ["r1", "r2", "obs"])
+    yield seg
+    seg.close()
 
 
 def start(lab, binary, name, conf, extra=()):
-    r = Router(lab.procs, binary, lab.workdir, name, conf, lab.ns[name], extra)
-    lab.routers.append(r)
-    return r
+    return lab.start(binary, name, conf, extra)
 
 
 def has_vip(lab, name, vip=VIP4):

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import needs_root, wait_for
-from vrrp_lab import SUBNET, VIP4, Capture, Router, addrs, conf_instance
+from vrrp_lab import Capture, SUBNET, Segment, VIP4, addrs, conf_instance
 
 pytestmark = needs_root
 
@@ -23,22 +23,13 @@ VIP_C = f"{SUBNET}.102"
 
 @pytest.fixture
 def lab(netns, procs, workdir):
-    names = netns.lan(["r1", "r2", "obs"])
-
-    class L:
-        pass
-    L.netns, L.procs, L.workdir, L.ns = netns, procs, workdir, names
-    L.routers = []
-    yield L
-    procs.stop_all()
-    for r in L.routers:
-        r.close()
+    seg = Segment(netns, procs, workdir, ["r1", "r2", "obs"])
+    yield seg
+    seg.close()
 
 
-def start(lab, binary, name, conf):
-    r = Router(lab.procs, binary, lab.workdir, name, conf, lab.ns[name])
-    lab.routers.append(r)
-    return r
+def start(lab, binary, name, conf, extra=()):
+    return lab.start(binary, name, conf, extra)
 
 
 def vips(lab, name):
@@ -64,11 +55,25 @@ def test_master_reload_keeps_state_and_changes_only_vips(lab, keepalived_bin):
     started = r2.count("Entering MASTER STATE")
     vrrp_pid = r1.read_pid(r1.vrrp_pid)
     entering = r1.count("Entering")
+    # every address change on r1, to prove VIP4 is never removed, even briefly
+    mon_log = lab.workdir / "r1-addr-monitor.log"
+    mon_out = open(mon_log, "w")
+    mon = lab.procs.start(["stdbuf", "-oL", "ip", "-n", lab.ns["r1"], "monitor", "address"],
+                          stdout=mon_out)
+    # the monitor is listening once it reports a probe address on lo
+    lab.netns.exec(lab.ns["r1"], "ip", "addr", "add", "192.0.2.1/32", "dev", "lo")
+    wait_for(lambda: "192.0.2.1" in mon_log.read_text(), 5, what="address monitor ready")
     t0 = time.time()
 
     reload(r1, conf_instance(200, 3, advert="0.2", vips=(f"{VIP4}/24", f"{VIP_B}/24")))
     wait_for(lambda: VIP_B in vips(lab, "r1"), 5, what="added VIP on r1")
     assert VIP4 in vips(lab, "r1")
+    mon.terminate()
+    mon.wait()
+    mon_out.close()
+    changes = mon_log.read_text()
+    assert f"inet {VIP_B}/24" in changes                       # the monitor saw the add
+    assert "Deleted" not in changes, changes                    # and no removal at all
     reload(r1, conf_instance(200, 3, advert="0.2", vips=(f"{VIP_B}/24",)))
     wait_for(lambda: VIP4 not in vips(lab, "r1"), 5, what="removed VIP gone from r1")
     assert VIP_B in vips(lab, "r1")

@@ -111,6 +111,27 @@ class Router:
         self.logf.close()
 
 
+class Segment:
+    """Router namespaces on one L2 segment (conftest's netns.lan) and the
+    routers started there; close() stops them all.  Tests use it as their
+    `lab` fixture: lab.ns[name], lab.netns, lab.procs, lab.workdir."""
+
+    def __init__(self, netns, procs, workdir, names):
+        self.netns, self.procs, self.workdir = netns, procs, workdir
+        self.ns = netns.lan(names)
+        self.routers = []
+
+    def start(self, binary, name, conf_text, extra=()):
+        r = Router(self.procs, binary, self.workdir, name, conf_text, self.ns[name], extra)
+        self.routers.append(r)
+        return r
+
+    def close(self):
+        self.procs.stop_all()
+        for r in self.routers:
+            r.close()
+
+
 def addrs(lab, ns, dev="eth0"):
     """Addresses (without prefix) configured on dev in ns."""
     r = lab.exec(ns, "ip", "-j", "addr", "show", "dev", dev, check=False)

@@ -1,0 +1,84 @@
+# ipvs_bench_guest.sh - the IPVS speed benchmark, run inside the test VM
+# (tests/vm/run-in-vm.sh) by bench/ipvs_vm_bench.py, with bench-a.conf and
+# bench-b.conf beside it.  Set by the driver in front of this file:
+#   KAS     the binaries to time, in turn (keepalived keepalived-ref)
+#   RUNS    rounds; each round times every binary once
+#   LAST    the last virtual server's address (programmed last)
+#   NRS     real servers per virtual server
+#   TOTAL   destinations in the whole table
+# Per binary and round it prints
+#   RESULT <binary> start|reload|stop <round> <seconds>
+#   start   exec to the last virtual server having all its destinations
+#   reload  SIGHUP (bench-b.conf: 1% of the virtual servers changed) to
+#           the last changed one showing its new scheduler and weight
+#   stop    SIGTERM to the process having exited
+# and CHECK lines that the driver verifies (full table, changes, empty).
+# Times come from bash's $EPOCHREALTIME; the wait loops poll one service
+# with ipvsadm every 50 ms (each poll costs the single guest CPU an exec).  busybox syslogd receives the logs (without a
+# syslog socket every log line costs a failed connect in both binaries).
+now() { echo "$EPOCHREALTIME"; }
+delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+dests() { ipvsadm -Ln -t "$LAST:80" 2>/dev/null | grep -c -- '-> [0-9]'; }
+started() { [ "$(dests)" = "$NRS" ]; }
+reloaded() {
+	local out
+	out=$(ipvsadm -Ln -t "$LAST:80" 2>/dev/null)
+	[[ $out == *" wrr"* ]] && [[ $out == *" Masq    5 "* ]]
+}
+wait_for() {	# wait_for SECONDS CHECK
+	local end=$((SECONDS + $1))
+	while ! $2; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.05
+	done
+}
+
+# Before each start the IPVS modules are reloaded: the kernel keeps deleted
+# destinations in a "trash" list for minutes and searches the whole list on
+# every destination it adds, so a run right after another one would pay
+# for its predecessor's 10,000 destinations.
+reset_ipvs() {
+	ipvsadm -C
+	for ko in $(grep '/ip_vs' /etc/modules.order | sed '1!G;h;$!d'); do
+		rmmod "$(basename "$ko" .ko)" || return 1
+	done
+	for ko in $(grep '/ip_vs' /etc/modules.order); do
+		insmod "$ko" || return 1
+	done
+}
+
+ip link add d0 type dummy && ip link set d0 up
+# a syslog daemon, as on a real host: both binaries log to syslog only
+syslogd -n -O /tmp/messages &
+sleep 0.2
+for r in $(seq 1 "$RUNS"); do
+	for KA in $KAS; do
+		reset_ipvs || echo "CHECK $KA $r reset failed"
+		cp /guest/bench-a.conf /tmp/k.conf
+		t0=$(now)
+		$KA -n -C -f /tmp/k.conf -p /tmp/ka.pid -r /tmp/kav.pid -c /tmp/kac.pid \
+			>/tmp/$KA.log 2>&1 &
+		KAPID=$!
+		wait_for 300 started || echo "CHECK $KA $r start timed out"
+		t1=$(now)
+		echo "RESULT $KA start $r $(delta "$t0" "$t1")"
+		sleep 2
+		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+		cp /guest/bench-b.conf /tmp/k.conf
+		t0=$(now)
+		kill -HUP $KAPID
+		wait_for 300 reloaded || echo "CHECK $KA $r reload timed out"
+		t1=$(now)
+		echo "RESULT $KA reload $r $(delta "$t0" "$t1")"
+		sleep 2
+		echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
+		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+		t0=$(now)
+		kill -TERM $KAPID
+		wait $KAPID
+		t1=$(now)
+		echo "RESULT $KA stop $r $(delta "$t0" "$t1")"
+		echo "CHECK $KA $r left $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+	done
+done
+exit 0

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""IPVS speed benchmark in the QEMU test VM: our keepalived and Debian's
+2.2.7 side by side, in the same VM run (tests/vm/README.md).
+
+  cd build && ../bench/ipvs_vm_bench.py [-n RUNS] [--vs 1000] [--rs 10] [./keepalived]
+
+Generates bench-a.conf (VS virtual servers x RS real servers, NAT, rr,
+no checks: the rs stay up, so only programming is timed) and
+bench-b.conf (1% of the virtual servers changed: scheduler rr -> wrr and
+the first real server's weight 1 -> 5), builds a VM image with both
+binaries, and runs bench/ipvs_bench_guest.sh, which times for each binary
+and round: start (exec to the table programmed), reload (SIGHUP to the
+changes visible) and stop (SIGTERM to exit, which removes the table).
+Prints a markdown table of the medians and the ratios (2.2.7 / ours).
+Needs root, qemu-system-x86_64 and what tests/vm/build-image.sh needs.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VM = HERE.parent / "tests" / "vm"
+
+
+def vs_addr(i):
+    return f"10.{i // 250}.{i % 250 + 1}.1"
+
+
+def gen(n_vs, n_rs, changed):
+    out = ["global_defs {\n\trouter_id bench_ipvs\n}\n"]
+    for i in range(n_vs):
+        ch = i in changed
+        out.append(f"virtual_server {vs_addr(i)} 80 {{\n\tlvs_sched {'wrr' if ch else 'rr'}\n"
+                   "\tlvs_method NAT\n\tprotocol TCP\n")
+        for j in range(n_rs):
+            k = i * n_rs + j
+            w = 5 if ch and j == 0 else 1
+            out.append(f"\treal_server 192.168.{k // 250 % 250}.{k % 250 + 1} 80 {{\n"
+                       f"\t\tweight {w}\n\t}}\n")
+        out.append("}\n")
+    return "".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary", nargs="?", default="./keepalived")
+    ap.add_argument("-n", "--runs", type=int, default=3)
+    ap.add_argument("--vs", type=int, default=1000)
+    ap.add_argument("--rs", type=int, default=10)
+    ap.add_argument("--ref", default=os.environ.get("KEEPALIVED_REF", "/usr/sbin/keepalived"))
+    ap.add_argument("--mem", type=int, default=768, help="VM memory in MiB")
+    a = ap.parse_args()
+    cache = Path(os.environ.get("VM_CACHE", "/var/cache/ka-vm"))
+    step = 100                         # 1%: every 100th, ending with the last one
+    changed = {i for i in range(a.vs) if i % step == step - 1}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "bench-a.conf").write_text(gen(a.vs, a.rs, set()))
+        (tmp / "bench-b.conf").write_text(gen(a.vs, a.rs, changed))
+        shutil.copy2(a.ref, tmp / "keepalived-ref")
+        image = cache / "image-bench"
+        env = dict(os.environ, VM_CACHE=str(cache))
+        subprocess.run(["bash", str(VM / "build-image.sh"), "-o", str(image),
+                        os.path.abspath(a.binary), str(tmp / "keepalived-ref")],
+                       env=env, check=True)
+        script = tmp / "guest.sh"
+        script.write_text(f'KAS="keepalived keepalived-ref"\nRUNS={a.runs}\n'
+                          f"LAST={vs_addr(a.vs - 1)}\nNRS={a.rs}\nTOTAL={a.vs * a.rs}\n"
+                          + (HERE / "ipvs_bench_guest.sh").read_text())
+        r = subprocess.run(["bash", str(VM / "run-in-vm.sh"), "-d", str(image), "-t", "3000",
+                            "-m", str(a.mem), str(script), str(tmp / "bench-a.conf"),
+                            str(tmp / "bench-b.conf")], capture_output=True, text=True)
+    sys.stderr.write(r.stderr)
+    if r.returncode != 0:
+        sys.exit(f"VM run failed ({r.returncode}):\n{r.stdout}")
+    res, bad = {}, []
+    for line in r.stdout.splitlines():
+        m = re.match(r"RESULT (\S+) (\S+) (\d+) ([\d.]+)$", line)
+        if m:
+            res.setdefault((m[1], m[2]), []).append(float(m[4]))
+        m = re.match(r"CHECK (\S+) (\d+) (.*)$", line)
+        if m:
+            what = m[3].split()
+            want = {"dests": a.vs * a.rs, "wrr": len(changed), "left": 0}.get(what[0])
+            if want is None or len(what) != 2 or int(what[1]) != want:
+                bad.append(line)
+    print(f"{a.vs} virtual servers x {a.rs} real servers, {a.runs} rounds, "
+          "median seconds (all rounds)\n")
+    print("| phase | ours | 2.2.7 | 2.2.7 / ours |")
+    print("|---|---|---|---|")
+    for phase in ("start", "reload", "stop"):
+        o, t = res.get(("keepalived", phase), []), res.get(("keepalived-ref", phase), [])
+        if not o or not t:
+            continue
+        mo, mt = statistics.median(o), statistics.median(t)
+        fmt = lambda v: " ".join(f"{x:.3f}" for x in v)
+        print(f"| {phase} | {mo:.3f} ({fmt(o)}) | {mt:.3f} ({fmt(t)}) | "
+              f"{mt / mo if mo else float('inf'):.1f}x |")
+    if bad:
+        print("\nCHECK failures:\n" + "\n".join(bad))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+/*
+ * vrrp_vmac.h - VMAC interfaces (use_vmac): create, configure, remove.
+ *
+ * Design.  The engine calls vrrp_vmac_setup() once after building the
+ * model and before creating the instances, and vrrp_vmac_teardown() once
+ * after every instance has stopped.  Setup creates, for each instance with
+ * use_vmac, a macvlan in private mode on the instance's interface (through
+ * the nl_link.h verbs) with the virtual router MAC, then does what 2.2.7
+ * does (observed on Debian's 2.2.7):
+ *   IPv4 VMAC: arp_ignore=1, accept_local=1, promote_secondaries=1,
+ *     rp_filter=0 and IPv6 disabled on the VMAC; arp_ignore=1 and
+ *     arp_filter=1 on the parent; when net.ipv4.conf.all.rp_filter is on,
+ *     every other interface and "default" get the greater of their value
+ *     and all's, and all gets 0;
+ *   IPv6 VMAC: the parent's EUI-64 link-local address, nodad, preferred
+ *     lifetime 0 (so the kernel never picks it as a source on its own).
+ * The VMAC is brought up, and the instance's VIPs and excluded VIPs on the
+ * parent interface are moved onto it (their ifindex and dev in the model).
+ * Teardown deletes the VMACs we created and restores every sysctl we
+ * changed to its value before setup (2.2.7 leaves the parent's arp_ignore
+ * and arp_filter changed; we restore them).
+ */
+#ifndef KA_VRRP_VMAC_H
+#define KA_VRRP_VMAC_H
+
+#include <stdbool.h>
+
+#include "nl_core.h"
+
+struct conf;
+struct vrrp_model;
+struct vrrp_model_inst;
+
+/* The engine's two calls.  Start, after the model is built: vrrp_fw_start()
+ * (vrrp_firewall.h), vrrp_vmac_setup(), vrrp_fw_vmacs().  Stop, once the
+ * instances are stopped and freed: vrrp_fw_stop(), then
+ * vrrp_vmac_teardown(), or with keep_vmacs (-V, --dont-release-vrrp) the
+ * VMACs and sysctls are left as they are, as 2.2.7 leaves them. */
+void vrrp_vmac_fw_start(const struct conf *conf, struct vrrp_model *model, struct nlctx *nl);
+void vrrp_vmac_fw_stop(struct nlctx *nl, bool keep_vmacs);
+
+/* Create and configure every VMAC of the model; failures are logged and
+ * leave that instance's vmac.ifindex at 0 (vrrp_vmac_ready() false).
+ * Calling it again with a new model (reload) reuses the VMACs already
+ * made for instances of the same name. */
+void vrrp_vmac_setup(struct vrrp_model *model, struct nlctx *nl);
+/* Delete the VMACs created by setup and restore the sysctls. */
+void vrrp_vmac_teardown(struct nlctx *nl);
+/* Forget them instead (nothing deleted or restored). */
+void vrrp_vmac_forget(void);
+
+/* False (and logged) when the instance wants a VMAC that does not exist:
+ * the instance must not start. */
+bool vrrp_vmac_ready(const struct vrrp_model_inst *m);
+/* Where the instance sends and receives adverts: the VMAC unless
+ * vmac_xmit_base (or no VMAC), else its interface. */
+int vrrp_vmac_xmit_ifindex(const struct vrrp_model_inst *m);
+const char *vrrp_vmac_xmit_ifname(const struct vrrp_model_inst *m);
+/* The interface whose MAC the instance's GARPs/NAs carry: the VMAC when
+ * there is one, else its interface. */
+int vrrp_vmac_mac_ifindex(const struct vrrp_model_inst *m);
+
+#endif
