@@ -60,9 +60,17 @@ def test_master_reload_keeps_state_and_changes_only_vips(lab, keepalived_bin):
     mon_out = open(mon_log, "w")
     mon = lab.procs.start(["stdbuf", "-oL", "ip", "-n", lab.ns["r1"], "monitor", "address"],
                           stdout=mon_out)
-    # the monitor is listening once it reports a probe address on lo
-    lab.netns.exec(lab.ns["r1"], "ip", "addr", "add", "192.0.2.1/32", "dev", "lo")
-    wait_for(lambda: "192.0.2.1" in mon_log.read_text(), 5, what="address monitor ready")
+    # the monitor is listening once it reports a probe address on lo (it may
+    # subscribe after our first change: keep toggling the probe until seen)
+    def probe_seen():
+        seen = "192.0.2.1" in mon_log.read_text()
+        if not seen:
+            lab.netns.exec(lab.ns["r1"], "ip", "addr", "replace", "192.0.2.1/32", "dev", "lo",
+                           "valid_lft", "forever", "preferred_lft", str(probe_seen.n % 1000))
+            probe_seen.n += 1
+        return seen
+    probe_seen.n = 0
+    wait_for(probe_seen, 5, interval=0.1, what="address monitor ready")
     t0 = time.time()
 
     reload(r1, conf_instance(200, 3, advert="0.2", vips=(f"{VIP4}/24", f"{VIP_B}/24")))
