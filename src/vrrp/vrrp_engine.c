@@ -138,6 +138,7 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 		return KA_EXIT_FATAL;
 	vrrp_vmac_fw_start(conf, &eng.model, &eng.nl);    /* VMACs, firewall tables */
 	vrrp_statics_set(base, &eng.nl, &eng.model);      /* static_* (vrrp_routes.h) */
+	vrrp_net_addr_cache(true);                       /* one address dump for all */
 	for (i = 0; i < eng.model.ninst; i++) {
 		struct vrrp_inst *in = vrrp_inst_new(&eng.env, &eng.model.inst[i]);
 
@@ -146,6 +147,7 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 		*tail = in;
 		tail = &in->next;
 	}
+	vrrp_net_addr_cache(false);
 	vrrp_track_start(base, &eng.nl, eng.head);       /* tracking (vrrp_track.c) */
 	eng.sync = vrrp_sync_setup(eng.head, &eng.model, base);
 	for (struct vrrp_inst *in = eng.head; in; in = in->next)

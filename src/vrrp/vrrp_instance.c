@@ -226,8 +226,8 @@ static void stop_garp_timers(struct vrrp_inst *in)
  * It runs from an event made active at the transition, so that when many
  * instances' master-down timers expire in one loop pass, every first
  * advert goes out before any instance spends time on netlink and GARPs
- * (with 1,000 instances doing it inline, the last adverts left tens of
- * ms late and the peers' own timers, 39 ms behind, fired). */
+ * (each instance's address work would otherwise delay the next one's
+ * advert, and a peer's master-down interval can be only ms longer). */
 static void do_takeover(struct vrrp_inst *in)
 {
 	vrrp_act_set_vips(in);

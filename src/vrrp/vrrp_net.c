@@ -298,14 +298,32 @@ void vrrp_net_close_all(void)
 	}
 }
 
+static bool addr_caching;
+static struct ifaddrs *addr_cache;
+
+void vrrp_net_addr_cache(bool on)
+{
+	addr_caching = on;
+	if (!on && addr_cache) {
+		freeifaddrs(addr_cache);
+		addr_cache = NULL;
+	}
+}
+
 int vrrp_net_if_addr(int ifindex, int family, struct sys_ip *out)
 {
 	struct ifaddrs *ifa, *i;
 	char name[IF_NAMESIZE];
 	int r = -ENOENT;
 
-	if (!if_indextoname((unsigned)ifindex, name) || getifaddrs(&ifa) < 0)
+	if (!if_indextoname((unsigned)ifindex, name))
 		return -ENOENT;
+	if (addr_cache)
+		ifa = addr_cache;
+	else if (getifaddrs(&ifa) < 0)
+		return -ENOENT;
+	else if (addr_caching)
+		addr_cache = ifa;
 	for (i = ifa; i && r; i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != family || strcmp(i->ifa_name, name))
 			continue;
@@ -320,6 +338,7 @@ int vrrp_net_if_addr(int ifindex, int family, struct sys_ip *out)
 				r = 0;
 		}
 	}
-	freeifaddrs(ifa);
+	if (ifa != addr_cache)
+		freeifaddrs(ifa);
 	return r;
 }

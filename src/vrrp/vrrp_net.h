@@ -52,5 +52,9 @@ void vrrp_net_close_all(void);
 /* The interface's first address of this family (IPv6: its link-local
  * address), as 2.2.7 picks a source.  0 or -ENOENT. */
 int vrrp_net_if_addr(int ifindex, int family, struct sys_ip *out);
+/* Between on and off, vrrp_net_if_addr() answers from one snapshot of
+ * the addresses (taken at its first call) instead of one netlink dump per
+ * call: for starting or reloading many instances in one go. */
+void vrrp_net_addr_cache(bool on);
 
 #endif
