@@ -298,7 +298,6 @@ void kw_check_vrrp(struct conf_ctx *ctx)
 		.ctx = ctx,
 		.root = ctx->conf->root,
 		.check_system = conf_ctx_opts(ctx)->check_system,
-		.next_rule_pref = 16384,
 	};
 	const struct conf_node *n;
 	bool users_ok;

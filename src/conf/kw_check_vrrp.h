@@ -22,7 +22,6 @@ struct vcheck {
 	const struct conf_src *missing_if;   /* first reference to a missing interface */
 	const char *removed[VC_MAX_REMOVED]; /* vrrp_scripts removed at load */
 	unsigned n_removed;
-	unsigned next_rule_pref;   /* for rules without a preference */
 	struct host_ifs ifs;       /* the host's interfaces, read on first use */
 };
 

@@ -149,7 +149,7 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 	}
 	vrrp_net_addr_cache(false);
 	vrrp_track_start(base, &eng.nl, eng.head);       /* tracking (vrrp_track.c) */
-	eng.sync = vrrp_sync_setup(eng.head, &eng.model, base);
+	eng.sync = vrrp_sync_setup(eng.head, &eng.model);
 	for (struct vrrp_inst *in = eng.head; in; in = in->next)
 		vrrp_inst_start(in);
 	return 0;
@@ -175,7 +175,7 @@ int vrrp_engine_reload(const struct conf *conf)
 	vrrp_model_free(&eng.model);
 	eng.model = nm;
 	vrrp_track_start(eng.env.base, &eng.nl, eng.head); /* statuses carried over */
-	eng.sync = vrrp_sync_setup(eng.head, &eng.model, eng.env.base);
+	eng.sync = vrrp_sync_setup(eng.head, &eng.model);
 	return 0;
 }
 

@@ -64,12 +64,10 @@ static void group_enter(struct vrrp_sync *g, enum vrrp_state to)
 	}
 }
 
-struct vrrp_sync *vrrp_sync_setup(struct vrrp_inst *head, const struct vrrp_model *m,
-				  struct event_base *base)
+struct vrrp_sync *vrrp_sync_setup(struct vrrp_inst *head, const struct vrrp_model *m)
 {
 	struct vrrp_sync *groups;
 
-	(void)base;
 	if (!m->ngroups)
 		return NULL;
 	groups = calloc(m->ngroups + 1, sizeof(*groups));    /* mg == NULL ends it */

@@ -36,7 +36,6 @@
 #include "vrrp_model.h"
 
 struct conf;
-struct event_base;
 struct vrrp_inst;
 
 /* One vrrp_sync_group block. */
@@ -61,8 +60,7 @@ struct vrrp_sync;
 /* Create the groups of model m over the running instances of list head
  * (sets each member's in->sync).  Returns the array (NULL when m has no
  * groups or out of memory: then instances run ungrouped, logged). */
-struct vrrp_sync *vrrp_sync_setup(struct vrrp_inst *head, const struct vrrp_model *m,
-				  struct event_base *base);
+struct vrrp_sync *vrrp_sync_setup(struct vrrp_inst *head, const struct vrrp_model *m);
 /* Forget the groups (instances are unlinked from them first). */
 void vrrp_sync_free(struct vrrp_sync *groups, struct vrrp_inst *head);
 
