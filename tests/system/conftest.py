@@ -50,6 +50,28 @@ PR_SET_CHILD_SUBREAPER = 36
 TIMEOUT = 60  # seconds for any single run of -t
 
 
+# ---- running on two workers (pytest-xdist) --------------------------------
+
+VM_TEST_FILES = ("test_vm_",)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, what run-system-tests
+    uses when the plug-in is there): every test file is one unit of work,
+    so module fixtures are built once, and all QEMU tests form one unit,
+    run first: a VM keeps one core busy for minutes while the namespace
+    tests, which mostly wait on timers, run on the other worker; and
+    never more than one VM runs at a time."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    def is_vm(item):
+        return item.path.name.startswith(VM_TEST_FILES)
+    for item in items:
+        group = "vm" if is_vm(item) else item.path.name
+        item.add_marker(pytest.mark.xdist_group(name=group))
+    items.sort(key=lambda item: not is_vm(item))  # stable: file order kept
+
+
 # ---- process hygiene ----------------------------------------------------
 
 def _become_subreaper():
