@@ -14,13 +14,12 @@ and timing is asserted against the configured delay_loop/misc_timeout.
 
 import os
 import re
-import signal
-import time
 from pathlib import Path
 
 import pytest
 
-from procutil import Daemon, wait_for
+from checker_watch import CheckerWatch
+from procutil import wait_for
 
 RS = "[10.9.0.{}]:tcp:80"
 VS = "[10.0.0.1]:tcp:80"
@@ -36,7 +35,7 @@ def misc_line(n, prog, rest):
     return f"Misc check for [{RS.format(n)} VS {VS}] by [{prog}] {rest}"
 
 
-class Lab:
+class Lab(CheckerWatch):
     """A daemon, its script and files, and a log cursor."""
 
     def __init__(self, tmp_path, body, codes=None, files=None):
@@ -49,9 +48,7 @@ class Lab:
         for name, value in (files or {}).items():
             self.file(name, value)
         conf = body.format(dir=tmp_path, script=self.script)
-        self.d = Daemon(tmp_path / "ka", conf)
-        self.d.start()
-        self.pos = 0
+        self.start_keepalived(tmp_path / "ka", conf)
 
     def code(self, name, value):
         p = self.dir / f"code_{name}"
@@ -63,29 +60,6 @@ class Lab:
 
     def log(self):
         return self.d.log()
-
-    def expect(self, text, timeout=8.0):
-        """Wait for a log line containing text after the cursor; returns
-        the time it took."""
-        start = time.monotonic()
-
-        def seen():
-            i = self.log().find(text, self.pos)
-            return i if i >= 0 else None
-
-        i = wait_for(lambda: seen() is not None, timeout, what=repr(text)) and seen()
-        self.pos = i + len(text)
-        return time.monotonic() - start
-
-    def dump(self):
-        p = self.d.tmpdir / "keepalived_check.data"
-        if p.exists():
-            p.unlink()
-        self.d.signal(signal.SIGUSR1)
-        wait_for(lambda: "Health checker state" in (self.d.dump("keepalived_check.data") or ""),
-                 5, what="USR1 data dump")
-        time.sleep(0)   # the file is written in one go by the checker
-        return self.d.dump("keepalived_check.data")
 
     def stop(self):
         self.d.stop()

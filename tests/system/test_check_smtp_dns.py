@@ -25,13 +25,13 @@ retried attempt logs its reason too), and the USR1 data dump.
 """
 
 import shutil
-import signal
 import sys
 import time
 
 import pytest
 
-from procutil import Daemon, wait_for
+from checker_watch import CheckerWatch
+from procutil import wait_for
 
 SMTP_VS = "[10.0.0.1]:tcp:25"
 DNS_VS = "[10.0.0.2]:udp:53"
@@ -197,7 +197,7 @@ def dns_rs(n):
     return f"[10.9.1.{n}]:udp:53"
 
 
-class Net:
+class Net(CheckerWatch):
     def __init__(self, netns, tmp_path, procs):
         self.lab = netns
         self.tmp = tmp_path
@@ -247,29 +247,7 @@ class Net:
         return p.read_text() if p.exists() else ""
 
     def start_keepalived(self):
-        self.d = Daemon(self.tmp / "ka", CONF)
-        self.d.prefix = ["ip", "netns", "exec", self.lb]
-        self.d.start()
-        return self.d
-
-    def expect(self, text, timeout):
-        start = time.monotonic()
-
-        def seen():
-            i = self.d.log().find(text, self.pos)
-            return i if i >= 0 else None
-        wait_for(lambda: seen() is not None, timeout, what=repr(text))
-        self.pos = seen() + len(text)
-        return time.monotonic() - start
-
-    def dump(self):
-        p = self.d.tmpdir / "keepalived_check.data"
-        if p.exists():
-            p.unlink()
-        self.d.signal(signal.SIGUSR1)
-        return wait_for(lambda: "Health checker state" in (self.d.dump("keepalived_check.data")
-                                                            or "") and
-                        self.d.dump("keepalived_check.data"), 5, what="USR1 dump")
+        return CheckerWatch.start_keepalived(self, self.tmp / "ka", CONF, self.lb)
 
 
 @pytest.fixture

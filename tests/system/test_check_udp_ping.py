@@ -13,14 +13,12 @@ success.", "ICMP CHECK on service RS of VS failed after 1 retries.",
 wait polls with a deadline sized from delay_loop and connect_timeout.
 """
 
-import signal
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
-from procutil import Daemon, wait_for
+from checker_watch import CheckerWatch
+from procutil import wait_for
 
 RS = "[10.9.0.{}]:tcp:80"
 VS = "[10.0.0.1]:tcp:80"
@@ -115,7 +113,7 @@ virtual_server 2001:db8::1 80 {
 """
 
 
-class Net:
+class Net(CheckerWatch):
     def __init__(self, netns, tmp_path, procs):
         self.lab = netns
         self.tmp = tmp_path
@@ -153,29 +151,7 @@ class Net:
         p.wait(5)
 
     def start_keepalived(self):
-        self.d = Daemon(self.tmp / "ka", CONF)
-        self.d.prefix = ["ip", "netns", "exec", self.lb]
-        self.d.start()
-        return self.d
-
-    def expect(self, text, timeout):
-        start = time.monotonic()
-
-        def seen():
-            i = self.d.log().find(text, self.pos)
-            return i if i >= 0 else None
-        wait_for(lambda: seen() is not None, timeout, what=repr(text))
-        self.pos = seen() + len(text)
-        return time.monotonic() - start
-
-    def dump(self):
-        p = self.d.tmpdir / "keepalived_check.data"
-        if p.exists():
-            p.unlink()
-        self.d.signal(signal.SIGUSR1)
-        return wait_for(lambda: "Health checker state" in (self.d.dump("keepalived_check.data")
-                                                            or "") and
-                        self.d.dump("keepalived_check.data"), 5, what="USR1 dump")
+        return CheckerWatch.start_keepalived(self, self.tmp / "ka", CONF, self.lb)
 
 
 @pytest.fixture
