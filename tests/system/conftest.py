@@ -30,7 +30,6 @@ Polling helper: wait_for(pred, timeout) -- tests poll with a deadline and
 never sleep a fixed time.
 """
 
-import ctypes
 import itertools
 import os
 import re
@@ -43,10 +42,13 @@ from pathlib import Path
 
 import pytest
 
+# /proc helpers shared with the process-model tests; importing procutil
+# also makes this process a child subreaper.
+from procutil import alive as pid_alive, reap_zombies, wait_for  # noqa: F401 (re-exported)
+
 HERE = Path(__file__).resolve().parent
 TOP_SRCDIR = HERE.parent.parent
 REFERENCE_DEFAULT = "/usr/sbin/keepalived"
-PR_SET_CHILD_SUBREAPER = 36
 TIMEOUT = 60  # seconds for any single run of -t
 
 
@@ -74,72 +76,10 @@ def pytest_collection_modifyitems(config, items):
 
 # ---- process hygiene ----------------------------------------------------
 
-def _become_subreaper():
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except OSError:
-        pass
-
-
-_become_subreaper()
-
-
-def _zombie_children():
-    """PIDs of our children that are zombies (read from /proc)."""
-    me = os.getpid()
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may contain spaces and parens
-        rest = stat[stat.rfind(")") + 2:].split()
-        if len(rest) >= 2 and rest[0] == "Z" and int(rest[1]) == me:
-            out.append(int(d))
-    return out
-
-
-def reap_zombies():
-    """Wait for zombie children by PID only, never waitpid(-1): that would
-    steal the exit status of a subprocess.Popen we still hold."""
-    for pid in _zombie_children():
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-
-
 @pytest.fixture(autouse=True)
 def _reap_after_test():
     yield
     reap_zombies()
-
-
-def wait_for(pred, timeout=10.0, interval=0.05, what="condition"):
-    """Poll pred() until it returns a true value (returned) or fail."""
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
-def pid_alive(pid):
-    """True if pid exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            stat = f.read()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
 
 
 def read_pidfile(path):
@@ -147,23 +87,6 @@ def read_pidfile(path):
         return int(Path(path).read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
-
-
-def children_of(pid):
-    """PIDs whose parent is pid (from /proc)."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        rest = stat[stat.rfind(")") + 2:].split()
-        if len(rest) >= 2 and int(rest[1]) == pid and rest[0] != "Z":
-            out.append(int(d))
-    return sorted(out)
 
 
 def is_root():

@@ -29,15 +29,34 @@ def become_subreaper():
         pass
 
 
-def reap_zombies():
-    """Collect exited children we did not start through subprocess."""
-    while True:
+def _zombie_children():
+    """PIDs of our children that are zombies (read from /proc)."""
+    me = os.getpid()
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            with open(f"/proc/{d}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may contain spaces and parens
+        rest = stat[stat.rfind(")") + 2:].split()
+        if len(rest) >= 2 and rest[0] == "Z" and int(rest[1]) == me:
+            out.append(int(d))
+    return out
+
+
+def reap_zombies():
+    """Collect exited children we did not start through subprocess, by
+    PID only, never waitpid(-1): that would steal the exit status of a
+    subprocess.Popen we still hold."""
+    for pid in _zombie_children():
+        try:
+            os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
-            return
-        if pid == 0:
-            return
+            pass
 
 
 become_subreaper()
@@ -76,7 +95,7 @@ def alive(pid):
 
 
 def children_of(pid):
-    """Live processes whose parent is pid."""
+    """Live processes whose parent is pid, sorted."""
     out = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -87,9 +106,9 @@ def children_of(pid):
         except OSError:
             continue
         rest = stat[stat.rfind(")") + 2:].split()
-        if rest[0] != "Z" and int(rest[1]) == pid:
+        if len(rest) >= 2 and rest[0] != "Z" and int(rest[1]) == pid:
             out.append(int(d))
-    return out
+    return sorted(out)
 
 
 def run(*args, timeout=30, **kw):
