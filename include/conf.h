@@ -177,6 +177,9 @@ void conf_print(const struct conf *conf, FILE *out);
 const struct conf_node *conf_find(const struct conf_node *block, const char *name);
 /* Last child named `name` (the one that takes effect when repeated). */
 const struct conf_node *conf_find_last(const struct conf_node *block, const char *name);
+/* `name` in global_defs: the last one over every global_defs block (the
+ * block may repeat, as in 2.2.7; a later line overrides an earlier one). */
+const struct conf_node *conf_global(const struct conf *conf, const char *name);
 /* The next sibling after `n` with the same name. */
 const struct conf_node *conf_next_same(const struct conf_node *n);
 

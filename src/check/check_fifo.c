@@ -42,19 +42,6 @@ static struct ck_fifo fifos[] = {
 };
 #define NFIFOS (sizeof(fifos) / sizeof(fifos[0]))
 
-static const struct conf_node *global(const struct conf *conf, const char *name)
-{
-	const struct conf_node *g, *n, *found = NULL;
-
-	conf_foreach(g, conf->root) {
-		const char *nm = conf_node_name(g);
-
-		if (nm && !strcmp(nm, "global_defs") && (n = conf_find_last(g, name)))
-			found = n;
-	}
-	return found;
-}
-
 static bool same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -129,8 +116,8 @@ static void slot_close(struct ck_fifo *f, bool term)
 /* The slot's configuration in conf: path and script (malloc'd copies). */
 static void slot_conf(const struct ck_fifo *f, const struct conf *conf, char **path, char **cmd)
 {
-	const struct conf_node *n = global(conf, f->kw);
-	const struct conf_node *s = f->script_kw ? global(conf, f->script_kw) : NULL;
+	const struct conf_node *n = conf_global(conf, f->kw);
+	const struct conf_node *s = f->script_kw ? conf_global(conf, f->script_kw) : NULL;
 
 	*path = n && n->argc >= 1 ? strdup(n->argv[0]) : NULL;
 	*cmd = *path && s && s->argc >= 1 ? strdup(s->argv[0]) : NULL;

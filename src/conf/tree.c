@@ -120,6 +120,18 @@ const struct conf_node *conf_find_last(const struct conf_node *block, const char
 	return last;
 }
 
+const struct conf_node *conf_global(const struct conf *conf, const char *name)
+{
+	const struct conf_node *g, *n, *found = NULL;
+
+	if (!conf || !conf->root)
+		return NULL;
+	conf_foreach(g, conf->root)
+		if (node_is(g, "global_defs") && (n = conf_find_last(g, name)))
+			found = n;
+	return found;
+}
+
 const struct conf_node *conf_next_same(const struct conf_node *n)
 {
 	const struct conf_node *m;

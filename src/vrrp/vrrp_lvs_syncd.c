@@ -73,19 +73,6 @@ static void parse(const struct conf_node *n)
 	}
 }
 
-static const struct conf_node *find_line(const struct conf *conf)
-{
-	const struct conf_node *g, *n, *found = NULL;
-
-	conf_foreach(g, conf->root) {
-		const char *nm = conf_node_name(g);
-
-		if (nm && !strcmp(nm, "global_defs") && (n = conf_find_last(g, "lvs_sync_daemon")))
-			found = n;
-	}
-	return found;
-}
-
 static bool open_ipvs(void)
 {
 	static bool warned;
@@ -140,7 +127,7 @@ void vrrp_lvs_syncd_setup(const struct conf *conf, const struct vrrp_inst *insta
 	bool was = cfg.set;
 	const struct vrrp_inst *in;
 
-	parse(find_line(conf));
+	parse(conf_global(conf, "lvs_sync_daemon"));
 	if (was && cfg.set && memcmp(&old, &cfg.s, sizeof(old)) != 0)
 		apply(0, 0);            /* changed: restart with the new options */
 	if (!cfg.set) {

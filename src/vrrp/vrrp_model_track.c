@@ -48,16 +48,6 @@ static bool is(const struct conf_node *n, const char *name)
 	return conf_node_name(n) && strcmp(conf_node_name(n), name) == 0;
 }
 
-static const struct conf_node *global(const struct conf *conf, const char *name)
-{
-	const struct conf_node *g, *n, *found = NULL;
-
-	conf_foreach(g, conf->root)
-		if (is(g, "global_defs") && (n = conf_find_last(g, name)))
-			found = n;
-	return found;
-}
-
 static const struct conf_node *block(const struct conf *conf, const char *kind, const char *name)
 {
 	const struct conf_node *n;
@@ -459,13 +449,93 @@ static int add_lists(struct builder *b, struct vrrp_model_inst *mi, struct vrrp_
 	return 0;
 }
 
+/* ---- track_group of static addresses, routes and rules ----------------------------------- */
+
+/* Value of "WORD VALUE" in a line, or NULL. */
+static const char *line_opt(const struct conf_node *line, const char *word)
+{
+	for (int i = 1; i + 1 < line->argc; i++)
+		if (strcmp(line->argv[i], word) == 0)
+			return line->argv[i + 1];
+	return NULL;
+}
+
+/* Does track_group `name` list the instance? */
+static bool group_lists(const struct conf *conf, const char *name, const char *inst)
+{
+	const struct conf_node *tg = block(conf, "track_group", name), *grp, *line;
+
+	if (!tg || !(grp = conf_find(tg, "group")))
+		return false;
+	conf_foreach(line, grp)
+		if (line->argc > 0 && strcmp(line->argv[0], inst) == 0)
+			return true;
+	return false;
+}
+
+/* The interface a static line with a track_group listing the instance
+ * lives on (NULL for other lines): its dev (iif for a rule; for an address
+ * without one, default_interface). */
+static const char *static_dev(const struct conf *conf, const struct conf_node *blk,
+			      const struct conf_node *line, const char *inst)
+{
+	const char *tg = line_opt(line, "track_group"), *dev;
+	const struct conf_node *di;
+
+	if (!tg || !group_lists(conf, tg, inst))
+		return NULL;
+	if ((dev = line_opt(line, "dev")) || (is(blk, "static_rules") && (dev = line_opt(line, "iif"))))
+		return dev;
+	if (!is(blk, "static_ipaddress"))
+		return NULL;
+	di = conf_global(conf, "default_interface");
+	return di && di->argc > 0 ? di->argv[0] : "eth0";
+}
+
+/* 2.2.7: an instance listed in the track_group of a static address, route
+ * or rule goes to FAULT while that entry's interface is down, as if it
+ * tracked the interface with weight 0.  With out NULL, count the lines. */
+static size_t static_groups(struct builder *b, struct vrrp_model_inst *mi,
+			    struct vrrp_track_model *tm, int *err)
+{
+	static const char *const kinds[] = { "static_ipaddress", "static_routes", "static_rules" };
+	const struct conf_node *blk, *line;
+	size_t n = 0;
+
+	conf_foreach(blk, b->conf->root)
+		for (unsigned k = 0; k < 3; k++) {
+			if (!is(blk, kinds[k]))
+				continue;
+			conf_foreach(line, blk) {
+				const char *dev = static_dev(b->conf, blk, line, mi->name);
+				long idx;
+
+				if (!dev)
+					continue;
+				n++;
+				if (!tm || (mi->ifname && !strcmp(dev, mi->ifname)))
+					continue;
+				if ((idx = find_obj(b, VRRP_TRACK_IF, dev)) == -2)
+					*err = -1;
+				if (idx < 0 || already(tm, (unsigned)idx))
+					continue;
+				tm->refs[tm->nrefs].obj = (unsigned)idx;
+				tm->refs[tm->nrefs].weight = 0;
+				tm->refs[tm->nrefs++].reverse = false;
+			}
+		}
+	return n;
+}
+
 /* The instance's own track_* lists, then those of its sync group, which
- * apply to every member (their weights too, except for an owner). */
+ * apply to every member (their weights too, except for an owner), then the
+ * interfaces of the static entries of its track groups. */
 static int build_inst(struct builder *b, const struct conf_node *inst, struct vrrp_model_inst *mi)
 {
 	const struct conf_node *sg = sync_group_of(b->conf, mi->name);
 	struct vrrp_track_model *tm;
-	size_t cap = count_lines(inst) + count_lines(sg);
+	int err = 0;
+	size_t cap = count_lines(inst) + count_lines(sg) + static_groups(b, mi, NULL, &err);
 
 	if (!cap)
 		return 0;
@@ -479,7 +549,8 @@ static int build_inst(struct builder *b, const struct conf_node *inst, struct vr
 	if (add_lists(b, mi, tm, inst, no_weights_reason(b->conf, mi)) < 0 ||
 	    add_lists(b, mi, tm, sg, mi->base_prio == 255 ? "address_owner" : NULL) < 0)
 		return -1;
-	return 0;
+	static_groups(b, mi, tm, &err);
+	return err;
 }
 
 static const struct conf_node *inst_node(const struct conf *conf, const char *name)
@@ -512,8 +583,8 @@ int vrrp_model_track_build(const struct conf *conf, struct nlctx *nl, struct vrr
 		return 0;
 	if (!(b.set = calloc(1, sizeof(*b.set))))
 		return -1;
-	b.script_user = global(conf, "script_user");
-	b.security = global(conf, "enable_script_security") != NULL;
+	b.script_user = conf_global(conf, "script_user");
+	b.security = conf_global(conf, "enable_script_security") != NULL;
 	for (i = 0; i < m->ninst; i++) {
 		const struct conf_node *inst = inst_node(conf, m->inst[i].name);
 

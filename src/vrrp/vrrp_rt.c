@@ -28,22 +28,9 @@
 
 #define DEFAULT_RLIMIT_RTTIME_US 10000
 
-static const struct conf_node *global(const struct conf *conf, const char *name)
-{
-	const struct conf_node *g, *n, *found = NULL;
-
-	conf_foreach(g, conf->root) {
-		const char *nm = conf_node_name(g);
-
-		if (nm && !strcmp(nm, "global_defs") && (n = conf_find_last(g, name)))
-			found = n;
-	}
-	return found;
-}
-
 static void set_nice(const struct conf *conf)
 {
-	const struct conf_node *n = global(conf, "vrrp_priority");
+	const struct conf_node *n = conf_global(conf, "vrrp_priority");
 
 	if (n && setpriority(PRIO_PROCESS, 0, (int)n->val.i) < 0)
 		log_warn("Unable to set the VRRP process priority to %d", (int)n->val.i);
@@ -51,7 +38,7 @@ static void set_nice(const struct conf *conf)
 
 static void set_affinity(const struct conf *conf)
 {
-	const struct conf_node *n = global(conf, "vrrp_cpu_affinity");
+	const struct conf_node *n = conf_global(conf, "vrrp_cpu_affinity");
 	cpu_set_t set;
 	int i;
 
@@ -77,8 +64,8 @@ static void on_xcpu(int sig)
 
 static void set_realtime(const struct conf *conf)
 {
-	const struct conf_node *n = global(conf, "vrrp_rt_priority");
-	const struct conf_node *lim = global(conf, "vrrp_rlimit_rttime");
+	const struct conf_node *n = conf_global(conf, "vrrp_rt_priority");
+	const struct conf_node *lim = conf_global(conf, "vrrp_rlimit_rttime");
 	struct sigaction xcpu = { .sa_handler = on_xcpu };
 	struct sched_param sp;
 	struct rlimit rl;
@@ -101,7 +88,7 @@ static void set_realtime(const struct conf *conf)
 
 static void lock_memory(const struct conf *conf)
 {
-	if (!global(conf, "vrrp_no_swap"))
+	if (!conf_global(conf, "vrrp_no_swap"))
 		return;
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		log_warn("Unable to lock the VRRP process in memory");
@@ -119,7 +106,7 @@ void vrrp_rt_apply(const struct conf *conf)
 
 void vrrp_rt_startup_delay(struct vrrp_inst *head, const struct conf *conf)
 {
-	const struct conf_node *n = global(conf, "vrrp_startup_delay");
+	const struct conf_node *n = conf_global(conf, "vrrp_startup_delay");
 	struct timeval now, delay, left;
 	struct vrrp_inst *in;
 

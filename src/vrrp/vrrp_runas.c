@@ -32,12 +32,10 @@ static bool is_global_defs(const struct conf_node *n)
 
 void vrrp_runas_init(const struct conf *conf)
 {
-	const struct conf_node *g, *n;
+	const struct conf_node *n = conf_global(conf, "script_user");
 
 	memset(&dflt, 0, sizeof(dflt));
-	conf_foreach(g, conf->root) {
-		if (!is_global_defs(g) || !(n = conf_find_last(g, "script_user")) || n->argc < 1)
-			continue;
+	if (n && n->argc >= 1) {
 		dflt.user = n->argv[0];
 		dflt.group = n->argc >= 2 ? n->argv[1] : NULL;
 	}

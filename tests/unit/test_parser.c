@@ -40,7 +40,14 @@ static const struct conf_kw inst_kw[] = {
 	{ NULL }
 };
 
+static const struct conf_kw global_kw[] = {
+	{ .name = "router_id", .kind = KV_STR },
+	{ .name = "smtp_server", .kind = KV_STR },
+	{ NULL }
+};
+
 static const struct conf_kw test_root[] = {
+	{ .name = "global_defs", .kind = KV_BLOCK, .sub = global_kw, .flags = KWF_MULTI },
 	{ .name = "vrrp_instance", .kind = KV_BLOCK, .min_args = 1, .max_args = 1, .sub = inst_kw },
 	{ .name = "router_id", .kind = KV_STR },
 	{ NULL }
@@ -248,6 +255,21 @@ static void test_deep_nesting(void **state)
 	conf_free(c);
 }
 
+/* global_defs may repeat: a setting is the last one over every block. */
+static void test_global_over_blocks(void **state)
+{
+	struct conf *c = load("global_defs {\n router_id a\n smtp_server s1\n}\n"
+			      "vrrp_instance V {\n priority 7\n}\n"
+			      "global_defs {\n router_id b\n}\n");
+
+	(void)state;
+	assert_int_equal(c->errors, 0);
+	assert_string_equal(conf_global(c, "router_id")->argv[0], "b");
+	assert_string_equal(conf_global(c, "smtp_server")->argv[0], "s1");
+	assert_null(conf_global(c, "priority"));
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_deprecated_alias),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_global_over_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
