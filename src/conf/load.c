@@ -41,6 +41,32 @@ static struct conf *conf_new(void)
 	return conf;
 }
 
+/* 2.2.7 reads every global_defs block into one set of globals, a later
+ * line overriding an earlier one.  Fold the later blocks into the first, so
+ * that a reader finds every setting in one block with the usual
+ * "last one wins" getters. */
+static void merge_global_defs(struct conf *conf)
+{
+	struct conf_node *first = NULL, **link = &conf->root->child, *n, *c, **tail;
+
+	while ((n = *link)) {
+		const char *nm = conf_node_name(n);
+
+		if (!nm || strcmp(nm, "global_defs") || !first) {
+			if (nm && !strcmp(nm, "global_defs"))
+				first = n;
+			link = &n->next;
+			continue;
+		}
+		for (tail = &first->child; *tail; tail = &(*tail)->next)
+			;
+		for (c = n->child; c; c = c->next)
+			c->parent = first;
+		*tail = n->child;
+		*link = n->next;        /* the empty block stays in the arena */
+	}
+}
+
 static struct conf *load_from(const struct conf_load_opts *opts,
 			      struct preproc *(*open)(struct conf_ctx *, const void *),
 			      const void *arg)
@@ -55,6 +81,7 @@ static struct conf *load_from(const struct conf_load_opts *opts,
 	conf_parse(&ctx, pp);
 	ctx.conf->include_failed = pp_include_failed(pp);
 	pp_close(pp);
+	merge_global_defs(ctx.conf);
 	if (!ctx.opts->skip_tree_checks)
 		conf_check_tree(&ctx);
 	return ctx.conf;

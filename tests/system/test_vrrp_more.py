@@ -143,3 +143,15 @@ def test_preempt_delay(lab, keepalived_bin):
     assert took > 3 + 3, took   # preempt_delay + 3 adverts (+ skew)
     wait_for(lambda: not has_vip(lab, "r1"), 5, what="r1 yields")
     assert r2.count("(VI_1) Entering MASTER STATE") == 1
+
+
+def test_repeated_global_defs_all_count(lab, keepalived_bin):
+    """global_defs may appear more than once (an include per topic is
+    common): 2.2.7 reads every block, a later line overriding an earlier
+    one.  Here the first block says v2 and the second v3: adverts are v3."""
+    cap = Capture(lab.netns, lab.procs, lab.ns["obs"])
+    conf = conf_instance(100, version=2) + "global_defs {\n  vrrp_version 3\n}\n"
+    start(lab, keepalived_bin, "r1", conf)
+    wait_for(lambda: has_vip(lab, "r1"), 10, what="VIP on r1")
+    adverts = wait_for(lambda: cap.select(kind="vrrp", vrid=51), 5, what="an advert")
+    assert {a["version"] for a in adverts} == {3}

@@ -255,7 +255,8 @@ static void test_deep_nesting(void **state)
 	conf_free(c);
 }
 
-/* global_defs may repeat: a setting is the last one over every block. */
+/* global_defs may repeat: a setting is the last one over every block
+ * (2.2.7 reads them all into one set of globals). */
 static void test_global_over_blocks(void **state)
 {
 	struct conf *c = load("global_defs {\n router_id a\n smtp_server s1\n}\n"
@@ -267,6 +268,9 @@ static void test_global_over_blocks(void **state)
 	assert_string_equal(conf_global(c, "router_id")->argv[0], "b");
 	assert_string_equal(conf_global(c, "smtp_server")->argv[0], "s1");
 	assert_null(conf_global(c, "priority"));
+	/* the blocks are folded into the first: one block, every setting */
+	assert_int_equal(conf_count(c->root, "global_defs"), 1);
+	assert_string_equal(conf_get_str(conf_find(c->root, "global_defs"), "router_id", NULL), "b");
 	conf_free(c);
 }
 
