@@ -29,10 +29,8 @@ def become_subreaper():
         pass
 
 
-def _zombie_children():
-    """PIDs of our children that are zombies (read from /proc)."""
-    me = os.getpid()
-    out = []
+def _proc_states():
+    """(pid, state, ppid) of every process, from /proc/PID/stat."""
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -43,9 +41,14 @@ def _zombie_children():
             continue
         # pid (comm) state ppid ...: comm may contain spaces and parens
         rest = stat[stat.rfind(")") + 2:].split()
-        if len(rest) >= 2 and rest[0] == "Z" and int(rest[1]) == me:
-            out.append(int(d))
-    return out
+        if len(rest) >= 2:
+            yield int(d), rest[0], int(rest[1])
+
+
+def _zombie_children():
+    """PIDs of our children that are zombies."""
+    me = os.getpid()
+    return [pid for pid, state, ppid in _proc_states() if state == "Z" and ppid == me]
 
 
 def reap_zombies():
@@ -96,19 +99,7 @@ def alive(pid):
 
 def children_of(pid):
     """Live processes whose parent is pid, sorted."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        rest = stat[stat.rfind(")") + 2:].split()
-        if len(rest) >= 2 and rest[0] != "Z" and int(rest[1]) == pid:
-            out.append(int(d))
-    return sorted(out)
+    return sorted(p for p, state, ppid in _proc_states() if state != "Z" and ppid == pid)
 
 
 def run(*args, timeout=30, **kw):
