@@ -10,26 +10,15 @@ released); an instance added starts as at startup.
 import signal
 import time
 
-import pytest
 
 from conftest import needs_root, wait_for
-from vrrp_lab import Capture, SUBNET, Segment, VIP4, addrs, conf_instance
+from test_vrrp_basic import lab, start  # noqa: F401  (fixture)
+from vrrp_lab import Capture, SUBNET, VIP4, addrs, conf_instance
 
 pytestmark = needs_root
 
 VIP_B = f"{SUBNET}.101"
 VIP_C = f"{SUBNET}.102"
-
-
-@pytest.fixture
-def lab(netns, procs, workdir):
-    seg = Segment(netns, procs, workdir, ["r1", "r2", "obs"])
-    yield seg
-    seg.close()
-
-
-def start(lab, binary, name, conf, extra=()):
-    return lab.start(binary, name, conf, extra)
 
 
 def vips(lab, name):
