@@ -52,6 +52,7 @@ static void on_link(void *arg, const struct nl_link_event *ev)
 	bool up = !ev->deleted && ev->oper_up, changed = false;
 
 	(void)arg;
+	vrrp_vmac_link_event(&eng.model, eng.head, &eng.nl, ev);   /* our VMACs deleted by hand */
 	for (in = eng.head; in; in = in->next)
 		if (in->m->ifindex == ev->ifindex && in->link_up != up)
 			changed = true;

@@ -531,7 +531,8 @@ void vrrp_inst_start(struct vrrp_inst *in)
 
 bool vrrp_inst_own_fault(const struct vrrp_inst *in)
 {
-	return (!in->link_up && !in->m->dont_track_primary) || in->no_src || in->track_fault;
+	return (!in->link_up && !in->m->dont_track_primary) || in->no_src || in->track_fault ||
+	       !vrrp_vmac_up(in->m);      /* VMAC / ipvlan missing (vrrp_vmac.h) */
 }
 
 void vrrp_inst_refresh_fault(struct vrrp_inst *in)

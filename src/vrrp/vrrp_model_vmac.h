@@ -9,6 +9,16 @@
  * "vrrp") unless a name is given; its MAC is 00:00:5e:00:01:VRID for IPv4
  * and 00:00:5e:00:02:VRID for IPv6, or the given one (5 octets: VRID
  * appended); strict mode resets vmac_xmit_base and unicast peers force it.
+ * use_vmac_addr (or "use_vmac" on a VIP line) puts the VIPs whose "dev" is
+ * another interface on a VMAC of that interface, named ADDR_PREFIX.VRID
+ * (vmac_addr_prefix, else vmac_prefix; when the name is taken 2.2.7 uses
+ * ADDR_PREFIXn.VRID, n = 1, 2...), with the instance's virtual MAC: the
+ * bitmaps below say which VIPs (first 64 of each list).
+ * use_ipvlan [NAME] [ADDR[/PLEN]] [bridge|private|vepa] sets use_ipvlan,
+ * not use (no firewall is opened for it: 2.2.7 logs no firewall message):
+ * the link is an ipvlan in L2 mode (flags: bridge by default) named NAME
+ * or PREFIX.VRID carrying ADDR, which becomes the instance's source
+ * address unless one is configured.
  * The runtime part (ifindex of the created link) is filled by vrrp_vmac.c.
  */
 #ifndef KA_VRRP_MODEL_VMAC_H
@@ -18,19 +28,28 @@
 #include <stdint.h>
 #include <net/if.h>
 
+#include "nl_core.h"
+
 struct conf_node;
 struct vrrp_model_inst;
 
 struct vrrp_vmac_conf {
-	bool use;                    /* use_vmac */
+	bool use;                    /* use_vmac (not set by use_ipvlan) */
 	char name[IFNAMSIZ];         /* the given name, else PREFIX.VRID */
 	uint8_t mac[6];              /* RFC 5798 7.3 virtual router MAC, or the given one */
 	bool xmit_base;              /* vmac_xmit_base: adverts on the parent */
-	bool use_vmac_addr;          /* parsed; not implemented (warned once) */
-	bool use_ipvlan;             /* parsed; not implemented (warned once) */
+	bool use_vmac_addr;          /* use_vmac_addr */
+	char addr_prefix[IFNAMSIZ];  /* vmac_addr_prefix, else vmac_prefix, else "vrrp" */
+	uint64_t vip_addr_vmac;      /* bit i: vips[i] goes on an address VMAC */
+	uint64_t evip_addr_vmac;     /* bit i: evips[i] goes on an address VMAC */
+	bool use_ipvlan;             /* use_ipvlan: the link is an ipvlan */
+	int ipvlan_flags;            /* IPVLAN_F_*: 0 bridge, 1 private, 2 vepa */
+	struct sys_ip ipvlan_addr;   /* its address; family 0 = none */
+	int ipvlan_plen;
 	/* runtime, set by vrrp_vmac_setup(): */
 	int ifindex;                 /* the VMAC link, 0 when none */
 	bool created;                /* we created it (delete it at stop) */
+	bool lost;                   /* one of its links was deleted: FAULT until remade */
 };
 
 /* Fill mi->vmac from the instance block and global_defs (found from the

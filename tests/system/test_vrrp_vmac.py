@@ -11,6 +11,14 @@ promote_secondaries=1, the parent arp_ignore=1 and arp_filter=1; an IPv6
 VMAC gets the parent's EUI-64 link-local address (nodad, deprecated).
 At stop the VMAC is deleted; we also restore the parent's sysctls (2.2.7
 leaves them changed).
+
+use_vmac_addr (or "use_vmac" on a VIP line): each other interface holding
+such VIPs gets a VMAC of the same MAC and settings named
+vmac_addr_prefix.VRID, or (prefix defaulting to vmac_prefix) PREFIXn.VRID
+when the name is taken ("vrrp1.51"); those VIPs go there.  A VMAC deleted
+by hand while running: FAULT, VIPs released, "Interface vrrp.51 deleted",
+the VMAC is made again at once, BACKUP, then MASTER with the VIPs back.
+Both checked against 2.2.7 run in the same lab.
 """
 
 import importlib.util
@@ -210,3 +218,145 @@ def test_vmac_kept_with_dont_release_then_adopted(lab, keepalived_bin):
     r1b.signal(signal.SIGTERM)
     r1b.wait_exit()
     assert link(lab, "r1", "vrrp.51") is None
+
+
+# ---- use_vmac_addr / per-VIP use_vmac ----------------------------------------
+
+VIP_B = "10.1.1.100"            # on the second interface (eth1)
+EVIP_B = "10.1.1.101"
+
+
+def second_lan(lab, name):
+    """eth1 in router name <-> eth1 in obs (10.1.1.11/24 and .20/24)."""
+    if link(lab, name, "eth1") is None:
+        lab.netns.veth(lab.ns[name], "eth1", lab.ns["obs"], "eth1")
+        lab.netns.addr(lab.ns[name], "eth1", "10.1.1.11/24")
+        lab.netns.addr(lab.ns["obs"], "eth1", "10.1.1.20/24")
+
+
+def arp_reply_mac_on(lab, ns, ip, iface):
+    code = ("from scapy.all import ARP, Ether, conf, srp1\n"
+            "conf.verb = 0\n"
+            f"r = srp1(Ether(dst='ff:ff:ff:ff:ff:ff') / ARP(pdst='{ip}'), iface='{iface}',"
+            " timeout=2)\n"
+            "print(r[ARP].hwsrc if r is not None else '')\n")
+    if importlib.util.find_spec("scapy") is None:
+        pytest.skip("needs scapy (apt-get install python3-scapy)")
+    r = lab.netns.exec(ns, sys.executable, "-c", code, check=False)
+    return r.stdout.strip() or None
+
+
+def binary(request, which):
+    return request.getfixturevalue("keepalived_bin" if which == "ours" else "reference_bin")
+
+
+def addr_vmac_conf(per_vip=False, globals_=""):
+    vip_b = f"{VIP_B}/24 dev eth1" + (" use_vmac" if per_vip else "")
+    extra = "  use_vmac" + ("" if per_vip else "\n  use_vmac_addr")
+    extra += f"\n  virtual_ipaddress_excluded {{\n    {EVIP_B}/24 dev eth1\n  }}"
+    return conf_instance(200, vips=(f"{VIP4}/24", vip_b), extra=extra, globals_=globals_)
+
+
+@pytest.mark.parametrize("which", ["ours", "ref"])
+def test_vmac_addr_with_prefix(lab, request, which):
+    """use_vmac_addr + vmac_addr_prefix: vaddr.51 on eth1 holds the VIP and
+    the eVIP of eth1, with the VMAC's MAC, mode and sysctls."""
+    second_lan(lab, "r1")
+    r1 = start(lab, binary(request, which), "r1",
+               addr_vmac_conf(globals_="  vmac_addr_prefix vaddr"))
+    wait_for(lambda: VIP_B in addrs(lab.netns, lab.ns["r1"], "vaddr.51"), 10,
+             what="VIP on vaddr.51")
+    assert "(VI_1): Success creating VMAC interface vaddr.51" in r1.log_text()
+    assert_vmac(lab, "r1", "vrrp.51", VMAC4)
+    assert_vmac(lab, "r1", "vaddr.51", VMAC4, parent="eth1")
+    assert addrs(lab.netns, lab.ns["r1"], "vaddr.51") == {VIP_B, EVIP_B}
+    assert VIP4 in addrs(lab.netns, lab.ns["r1"], "vrrp.51")
+    assert not {VIP_B, EVIP_B} & addrs(lab.netns, lab.ns["r1"], "eth1")
+    for key, want in (("arp_ignore", 1), ("accept_local", 1), ("promote_secondaries", 1),
+                      ("rp_filter", 0)):
+        assert sysctl(lab, "r1", f"ipv4/conf/vaddr.51/{key}") == want, key
+    assert sysctl(lab, "r1", "ipv6/conf/vaddr.51/disable_ipv6") == 1
+    assert sysctl(lab, "r1", "ipv4/conf/eth1/arp_ignore") == 1
+    assert sysctl(lab, "r1", "ipv4/conf/eth1/arp_filter") == 1
+    # On the wire: the VIP of eth1 is answered with the virtual MAC.
+    assert arp_reply_mac_on(lab, lab.ns["obs"], VIP_B, "eth1") == VMAC4
+    r1.signal(signal.SIGTERM)
+    r1.wait_exit()
+    assert link(lab, "r1", "vaddr.51") is None
+    assert link(lab, "r1", "vrrp.51") is None
+    assert "(VI_1) Success removing VMAC interface vaddr.51" in r1.log_text()
+
+
+@pytest.mark.parametrize("which", ["ours", "ref"])
+@pytest.mark.parametrize("per_vip", [False, True], ids=["use_vmac_addr", "vip_use_vmac"])
+def test_vmac_addr_default_name(lab, request, which, per_vip):
+    """Without vmac_addr_prefix the name is vmac_prefix's, "vrrp.51" is the
+    instance's VMAC already, so 2.2.7 names it "vrrp1.51".  "use_vmac" on
+    the VIP line moves that VIP only: the eVIP stays on eth1."""
+    second_lan(lab, "r1")
+    r1 = start(lab, binary(request, which), "r1", addr_vmac_conf(per_vip=per_vip))
+    wait_for(lambda: VIP_B in addrs(lab.netns, lab.ns["r1"], "vrrp1.51"), 10,
+             what="VIP on vrrp1.51")
+    assert_vmac(lab, "r1", "vrrp1.51", VMAC4, parent="eth1")
+    on_vmac = {VIP_B} if per_vip else {VIP_B, EVIP_B}
+    wait_for(lambda: addrs(lab.netns, lab.ns["r1"], "vrrp1.51") == on_vmac, 3,
+             what="eVIP placement")
+    assert (EVIP_B in addrs(lab.netns, lab.ns["r1"], "eth1")) == per_vip
+    r1.signal(signal.SIGTERM)
+    r1.wait_exit()
+    assert link(lab, "r1", "vrrp1.51") is None
+
+
+# ---- a VMAC deleted by hand ------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["ours", "ref"])
+def test_vmac_deleted_by_hand_is_recreated(lab, request, which):
+    """2.2.7: FAULT (priority 0 advert tried, VIPs removed), "Interface
+    vrrp.51 deleted", the VMAC made again with the same name, MAC and
+    settings, BACKUP, then MASTER after the master-down timer with the VIPs
+    back on it and adverts from the virtual MAC again."""
+    cap = Capture(lab.netns, lab.procs, lab.ns["obs"])
+    r1 = start(lab, binary(request, which), "r1", conf_instance(200, extra="  use_vmac"))
+    wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "vrrp.51"), 10, what="MASTER")
+    old = link(lab, "r1", "vrrp.51")["ifindex"]
+    lab.netns.exec(lab.ns["r1"], "ip", "link", "del", "vrrp.51")
+    wait_for(lambda: r1.count("(VI_1) Entering MASTER STATE") == 2, 10, what="MASTER again")
+    wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "vrrp.51"), 3, what="VIP back")
+    log = r1.log_text()
+    assert "Interface vrrp.51 deleted" in log
+    assert log.count("(VI_1): Success creating VMAC interface vrrp.51") == 2
+    assert "(VI_1) Entering FAULT STATE" in log
+    tail = log[log.index("Interface vrrp.51 deleted"):]
+    assert tail.index("Success creating VMAC") < tail.index("Entering BACKUP STATE") < \
+        tail.index("Entering MASTER STATE")
+    ln = link(lab, "r1", "vrrp.51")
+    assert ln["ifindex"] != old
+    assert_vmac(lab, "r1", "vrrp.51", VMAC4)
+    assert sysctl(lab, "r1", "ipv4/conf/vrrp.51/arp_ignore") == 1
+    assert sysctl(lab, "r1", "ipv4/conf/vrrp.51/accept_local") == 1
+    t0 = time.time()
+    wait_for(lambda: len(cap.select(t0, kind="vrrp", vrid=51)) >= 2, 5, what="adverts again")
+    assert {a["mac"] for a in cap.select(t0, kind="vrrp", vrid=51)} == {VMAC4}
+    r1.signal(signal.SIGTERM)
+    r1.wait_exit()
+    assert link(lab, "r1", "vrrp.51") is None
+
+
+def test_addr_vmac_deleted_by_hand(lab, keepalived_bin):
+    """An address VMAC deleted by hand: FAULT, VIPs released, then made
+    again and MASTER again (2.2.7 leaves it deleted and the instance in
+    FAULT; we remake it as we do the instance's VMAC)."""
+    second_lan(lab, "r1")
+    r1 = start(lab, keepalived_bin, "r1", addr_vmac_conf())
+    wait_for(lambda: VIP_B in addrs(lab.netns, lab.ns["r1"], "vrrp1.51"), 10, what="MASTER")
+    lab.netns.exec(lab.ns["r1"], "ip", "link", "del", "vrrp1.51")
+    wait_for(lambda: r1.count("(VI_1) Entering MASTER STATE") == 2, 10, what="MASTER again")
+    wait_for(lambda: addrs(lab.netns, lab.ns["r1"], "vrrp1.51") == {VIP_B, EVIP_B}, 3,
+             what="VIPs back")
+    assert "Interface vrrp1.51 deleted" in r1.log_text()
+    assert "(VI_1) Entering FAULT STATE" in r1.log_text()
+    assert_vmac(lab, "r1", "vrrp1.51", VMAC4, parent="eth1")
+    assert VIP4 in addrs(lab.netns, lab.ns["r1"], "vrrp.51")
+    r1.signal(signal.SIGTERM)
+    r1.wait_exit()
+    assert link(lab, "r1", "vrrp1.51") is None
