@@ -159,6 +159,14 @@ void vrrp_fw_vmacs(const struct vrrp_model *model)
 	install_vmacs(model, AF_INET6);
 }
 
+void vrrp_fw_vmac_moved(const struct vrrp_model_inst *m, int old)
+{
+	struct fw_vmac_pair was = { old, m->ifindex }, now = { m->vmac.ifindex, m->ifindex };
+
+	if (fw.open && !fw.ipt && old > 0 && m->vmac.ifindex > 0)
+		fw_nft_vmac_moved(m->family, &was, &now);
+}
+
 static void apply(const struct vrrp_model_inst *m, bool add)
 {
 	size_t i, n = m->nvips + m->nevips;

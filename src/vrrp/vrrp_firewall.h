@@ -32,6 +32,8 @@ struct vrrp_model_inst;
 void vrrp_fw_start(const struct conf *conf, const struct vrrp_model *model);
 /* Once the VMACs exist (vrrp_vmac.h): install the VMAC rules. */
 void vrrp_fw_vmacs(const struct vrrp_model *model);
+/* m's VMAC was made again under a new ifindex (it was `old`). */
+void vrrp_fw_vmac_moved(const struct vrrp_model_inst *m, int old);
 /* The instance's VIPs (and excluded VIPs) are being set (add=true, call
  * before adding them) or removed (add=false, call after): start or stop
  * dropping traffic to them.  No effect when the instance accepts it. */

@@ -434,6 +434,24 @@ int fw_nft_vmacs(int family, const struct fw_vmac_pair *v, size_t n)
 	return r;
 }
 
+int fw_nft_vmac_moved(int family, const struct fw_vmac_pair *old, const struct fw_vmac_pair *now)
+{
+	uint32_t k_old = (uint32_t)old->vmac, k_new = (uint32_t)now->vmac;
+	uint32_t parent = (uint32_t)now->parent;
+	struct batch bt;
+
+	if (!nft.nl || !nft.table[idx(family)])
+		return 0;
+	b_start(&bt, family);
+	set_elems(&bt, "vmac_map", NFT_MSG_DELSETELEM, &k_old, 4, NULL, 1);
+	set_elems(&bt, "vmac_map", NFT_MSG_NEWSETELEM, &k_new, 4, &parent, 1);
+	if (family == AF_INET6) {
+		set_elems(&bt, "vmac_set", NFT_MSG_DELSETELEM, &k_old, 4, NULL, 1);
+		set_elems(&bt, "vmac_set", NFT_MSG_NEWSETELEM, &k_new, 4, NULL, 1);
+	}
+	return b_send(&bt, "move a VMAC in the VMAC rules", false);
+}
+
 /* "ip6 daddr|saddr fe80::/10 goto in|out_link_local" and the ND accept
  * rule before it (2.2.7 keeps NS/NA to and from VIPs working). */
 static void v6_ll_rules(struct batch *bt, const char *chain, uint32_t off, const char *ll_chain,

@@ -57,6 +57,9 @@ struct fw_vmac_pair {
 int fw_nft_open(const struct fw_nft_conf *c);
 /* Create the table of family (AF_INET/AF_INET6) with the VMAC rules. */
 int fw_nft_vmacs(int family, const struct fw_vmac_pair *v, size_t n);
+/* A VMAC was made again (deleted by hand): its new ifindex replaces the
+ * old one in the VMAC map (and, for IPv6, set), as 2.2.7 does. */
+int fw_nft_vmac_moved(int family, const struct fw_vmac_pair *old, const struct fw_vmac_pair *now);
 /* Add (add=true) or remove addresses of one family to/from "vips" (IPv6
  * link-local ones: to/from "vips_link_local", keyed by address and
  * interface index), creating the drop chains and sets on first use. */

@@ -26,6 +26,14 @@ int fw_nft_vmacs(int family, const struct fw_vmac_pair *v, size_t n)
 	return 0;
 }
 
+int fw_nft_vmac_moved(int family, const struct fw_vmac_pair *old, const struct fw_vmac_pair *now)
+{
+	(void)family;
+	(void)old;
+	(void)now;
+	return 0;
+}
+
 int fw_nft_vips(int family, const struct fw_addr *ips, size_t n, bool add)
 {
 	(void)family;

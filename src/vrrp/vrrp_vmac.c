@@ -447,6 +447,7 @@ static void update_users(struct vrrp_model *model, struct vrrp_inst *head, int o
 			 const struct made_vmac *m)
 {
 	struct vrrp_inst *in;
+	bool fw_moved = false;
 	size_t i;
 
 	for (i = 0; i < model->ninst; i++) {
@@ -456,8 +457,12 @@ static void update_users(struct vrrp_model *model, struct vrrp_inst *head, int o
 			continue;
 		mi->vmac.lost = m == NULL;
 		if (m) {
-			if (mi->vmac.ifindex == old)
+			if (mi->vmac.ifindex == old) {
 				mi->vmac.ifindex = m->ifindex;
+				if (!fw_moved)          /* one map entry per VMAC */
+					vrrp_fw_vmac_moved(mi, old);
+				fw_moved = true;
+			}
 			move_vips(mi->vips, mi->nvips, old, m->ifindex, m->name, 0);
 			move_vips(mi->evips, mi->nevips, old, m->ifindex, m->name, 0);
 		}

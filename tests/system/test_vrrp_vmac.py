@@ -334,6 +334,9 @@ def test_vmac_deleted_by_hand_is_recreated(lab, request, which):
     assert_vmac(lab, "r1", "vrrp.51", VMAC4)
     assert sysctl(lab, "r1", "ipv4/conf/vrrp.51/arp_ignore") == 1
     assert sysctl(lab, "r1", "ipv4/conf/vrrp.51/accept_local") == 1
+    # the VMAC map of the firewall follows the new interface index
+    rules = lab.netns.exec(lab.ns["r1"], "nft", "list", "ruleset").stdout
+    assert '"vrrp.51" : "eth0"' in rules, rules
     t0 = time.time()
     wait_for(lambda: len(cap.select(t0, kind="vrrp", vrid=51)) >= 2, 5, what="adverts again")
     assert {a["mac"] for a in cap.select(t0, kind="vrrp", vrid=51)} == {VMAC4}
