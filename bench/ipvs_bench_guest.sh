@@ -12,7 +12,9 @@
 #   reload  SIGHUP (bench-b.conf: 1% of the virtual servers changed) to
 #           the last changed one showing its new scheduler and weight
 #   stop    SIGTERM to the process having exited
-# and CHECK lines that the driver verifies (full table, changes, empty).
+# CPU lines: the CPU time (user + system, 10 ms ticks) that the binary's
+# processes used in the same phase (start: since exec); and CHECK lines
+# that the driver verifies (full table, changes, empty).
 # Times come from bash's $EPOCHREALTIME; the wait loops poll one service
 # with ipvsadm every 50 ms (each poll costs the single guest CPU an exec).  busybox syslogd receives the logs (without a
 # syslog socket every log line costs a failed connect in both binaries).
@@ -25,6 +27,34 @@ reloaded() {
 	out=$(ipvsadm -Ln -t "$LAST:80" 2>/dev/null)
 	[[ $out == *" wrr"* ]] && [[ $out == *" Masq    5 "* ]]
 }
+# CPU ticks (utime + stime, 1/100 s) of process $1, its live children and
+# the children it has reaped
+ticks() {
+	local pid=$1 total=0 f st
+	for f in /proc/[0-9]*/stat; do
+		read -r st 2>/dev/null <"$f" || continue
+		st=${st##*) }
+		set -- $st
+		if [ "${f#/proc/}" = "$pid/stat" ]; then
+			total=$((total + ${12} + ${13} + ${14} + ${15}))
+		elif [ "$2" = "$pid" ]; then
+			total=$((total + ${12} + ${13}))
+		fi
+	done
+	echo "$total"
+}
+# the shell's reaped children, in ticks (from bash's `times`)
+# (`times` itself must not run in a subshell: a fork starts from zero,
+# and without a child of its own: parsed with bash's regex)
+shell_child_ticks() {
+	local line
+	times >/tmp/times.txt
+	{ read -r line; read -r line; } </tmp/times.txt
+	[[ $line =~ ^([0-9]+)m([0-9]+)\.([0-9]{2})[0-9]*s\ ([0-9]+)m([0-9]+)\.([0-9]{2})[0-9]*s$ ]] || return
+	echo $(( (BASH_REMATCH[1] * 60 + 10#${BASH_REMATCH[2]}) * 100 + 10#${BASH_REMATCH[3]} +
+		 (BASH_REMATCH[4] * 60 + 10#${BASH_REMATCH[5]}) * 100 + 10#${BASH_REMATCH[6]} ))
+}
+cpu_delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 100 }'; }
 wait_for() {	# wait_for SECONDS CHECK
 	local end=$((SECONDS + $1))
 	while ! $2; do
@@ -51,6 +81,16 @@ ip link add d0 type dummy && ip link set d0 up
 # a syslog daemon, as on a real host: both binaries log to syslog only
 syslogd -n -O /tmp/messages &
 sleep 0.2
+# INFO lines (printed by the driver, not part of the table): what one
+# configuration check (-t: one parse) and one poll cost in this guest
+for KA in $KAS; do
+	for i in 1 2 3; do
+		t0=$(now); $KA -t -f /guest/bench-a.conf >/dev/null 2>&1; t1=$(now)
+		echo "INFO $KA config-check $(delta "$t0" "$t1")"
+	done
+done
+t0=$(now); ipvsadm -Ln -t "$LAST:80" >/dev/null 2>&1; t1=$(now)
+echo "INFO ipvsadm-poll $(delta "$t0" "$t1")"
 for r in $(seq 1 "$RUNS"); do
 	for KA in $KAS; do
 		reset_ipvs || echo "CHECK $KA $r reset failed"
@@ -61,23 +101,32 @@ for r in $(seq 1 "$RUNS"); do
 		KAPID=$!
 		wait_for 300 started || echo "CHECK $KA $r start timed out"
 		t1=$(now)
+		c1=$(ticks $KAPID)
 		echo "RESULT $KA start $r $(delta "$t0" "$t1")"
+		echo "CPU $KA start $r $(cpu_delta 0 "$c1")"
 		sleep 2
+		c0=$(ticks $KAPID)
 		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
 		cp /guest/bench-b.conf /tmp/k.conf
 		t0=$(now)
 		kill -HUP $KAPID
 		wait_for 300 reloaded || echo "CHECK $KA $r reload timed out"
 		t1=$(now)
+		c1=$(ticks $KAPID)
 		echo "RESULT $KA reload $r $(delta "$t0" "$t1")"
+		echo "CPU $KA reload $r $(cpu_delta "$c0" "$c1")"
 		sleep 2
 		echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
 		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+		c0=$(ticks $KAPID)
+		shell_child_ticks >/tmp/s0.txt; s0=$(</tmp/s0.txt)
 		t0=$(now)
 		kill -TERM $KAPID
 		wait $KAPID
 		t1=$(now)
+		shell_child_ticks >/tmp/s1.txt; s1=$(</tmp/s1.txt)
 		echo "RESULT $KA stop $r $(delta "$t0" "$t1")"
+		echo "CPU $KA stop $r $(cpu_delta "$c0" "$((s1 - s0))")"
 		echo "CHECK $KA $r left $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
 	done
 done

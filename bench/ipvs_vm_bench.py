@@ -48,6 +48,19 @@ def gen(n_vs, n_rs, changed):
     return "".join(out)
 
 
+def table(res, f):
+    print("| phase | ours | 2.2.7 | 2.2.7 / ours |")
+    print("|---|---|---|---|")
+    for phase in ("start", "reload", "stop"):
+        o, t = res.get(("keepalived", phase), []), res.get(("keepalived-ref", phase), [])
+        if not o or not t:
+            continue
+        mo, mt = statistics.median(o), statistics.median(t)
+        fmt = lambda v: " ".join(f % x for x in v)
+        print(f"| {phase} | {f % mo} ({fmt(o)}) | {f % mt} ({fmt(t)}) | "
+              f"{mt / mo if mo else float('inf'):.1f}x |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary", nargs="?", default="./keepalived")
@@ -56,6 +69,7 @@ def main():
     ap.add_argument("--rs", type=int, default=10)
     ap.add_argument("--ref", default=os.environ.get("KEEPALIVED_REF", "/usr/sbin/keepalived"))
     ap.add_argument("--mem", type=int, default=768, help="VM memory in MiB")
+    ap.add_argument("--image", default="image-bench", help="image directory in $VM_CACHE")
     a = ap.parse_args()
     cache = Path(os.environ.get("VM_CACHE", "/var/cache/ka-vm"))
     step = 100                         # 1%: every 100th, ending with the last one
@@ -65,10 +79,13 @@ def main():
         (tmp / "bench-a.conf").write_text(gen(a.vs, a.rs, set()))
         (tmp / "bench-b.conf").write_text(gen(a.vs, a.rs, changed))
         shutil.copy2(a.ref, tmp / "keepalived-ref")
-        image = cache / "image-bench"
+        shutil.copy2(a.binary, tmp / "keepalived")   # named as the guest script expects
+        image = cache / a.image
+        # the image's digest covers the binaries' contents, not their names
+        (image / "inputs").unlink(missing_ok=True)
         env = dict(os.environ, VM_CACHE=str(cache))
         subprocess.run(["bash", str(VM / "build-image.sh"), "-o", str(image),
-                        os.path.abspath(a.binary), str(tmp / "keepalived-ref")],
+                        str(tmp / "keepalived"), str(tmp / "keepalived-ref")],
                        env=env, check=True)
         script = tmp / "guest.sh"
         script.write_text(f'KAS="keepalived keepalived-ref"\nRUNS={a.runs}\n'
@@ -80,11 +97,16 @@ def main():
     sys.stderr.write(r.stderr)
     if r.returncode != 0:
         sys.exit(f"VM run failed ({r.returncode}):\n{r.stdout}")
-    res, bad = {}, []
+    res, cpu, bad = {}, {}, []
     for line in r.stdout.splitlines():
+        if line.startswith("INFO "):
+            sys.stderr.write(line + "\n")
         m = re.match(r"RESULT (\S+) (\S+) (\d+) ([\d.]+)$", line)
         if m:
             res.setdefault((m[1], m[2]), []).append(float(m[4]))
+        m = re.match(r"CPU (\S+) (\S+) (\d+) ([\d.]+)$", line)
+        if m:
+            cpu.setdefault((m[1], m[2]), []).append(float(m[4]))
         m = re.match(r"CHECK (\S+) (\d+) (.*)$", line)
         if m:
             what = m[3].split()
@@ -93,16 +115,10 @@ def main():
                 bad.append(line)
     print(f"{a.vs} virtual servers x {a.rs} real servers, {a.runs} rounds, "
           "median seconds (all rounds)\n")
-    print("| phase | ours | 2.2.7 | 2.2.7 / ours |")
-    print("|---|---|---|---|")
-    for phase in ("start", "reload", "stop"):
-        o, t = res.get(("keepalived", phase), []), res.get(("keepalived-ref", phase), [])
-        if not o or not t:
-            continue
-        mo, mt = statistics.median(o), statistics.median(t)
-        fmt = lambda v: " ".join(f"{x:.3f}" for x in v)
-        print(f"| {phase} | {mo:.3f} ({fmt(o)}) | {mt:.3f} ({fmt(t)}) | "
-              f"{mt / mo if mo else float('inf'):.1f}x |")
+    table(res, "%.3f")
+    print("\nCPU seconds (user + system) of each binary's processes in the same "
+          "phases, median (all rounds)\n")
+    table(cpu, "%.2f")
     if bad:
         print("\nCHECK failures:\n" + "\n".join(bad))
         sys.exit(1)

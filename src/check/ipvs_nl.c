@@ -846,8 +846,30 @@ int ipvs_ip_parse(const char *text, struct ipvs_ip *ip)
 	return 0;
 }
 
+/* Dotted quad, as inet_ntop() writes it: every label of a large table is
+ * made at start and reload, so skip inet_ntop's generic path. */
+static void ipv4_format(const struct in_addr *a, char *buf)
+{
+	const unsigned char *b = (const unsigned char *)&a->s_addr;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*buf++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*buf++ = (char)('0' + v / 10 % 10);
+		*buf++ = (char)('0' + v % 10);
+		*buf++ = i < 3 ? '.' : '\0';
+	}
+}
+
 const char *ipvs_ip_format(const struct ipvs_ip *ip, char *buf, size_t len)
 {
+	if (ip->family == AF_INET && len >= INET_ADDRSTRLEN) {
+		ipv4_format(&ip->u.v4, buf);
+		return buf;
+	}
 	if (ip->family == 0 || inet_ntop(ip->family, &ip->u, buf, (socklen_t)len) == NULL)
 		snprintf(buf, len, "?");
 	return buf;

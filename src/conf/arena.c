@@ -76,7 +76,9 @@ static void *arena_take(struct conf_arena *a, size_t size, size_t align)
 	if (!c || start + size > c->size) {
 		size_t csize = size > ARENA_CHUNK ? size : ARENA_CHUNK;
 
-		c = malloc(sizeof(*c) + csize);
+		/* calloc: a chunk starts zeroed (fresh pages from the kernel need
+		 * no clearing), so arena_alloc() does not clear each node. */
+		c = calloc(1, sizeof(*c) + csize);
 		if (!c)
 			abort();
 		c->size = csize;
@@ -156,11 +158,9 @@ char **arena_argv(struct conf_arena *a, char *const *words, int argc)
 
 void *arena_alloc(struct conf_arena *a, size_t size)
 {
-	/* Pointer alignment is all the tree needs (no long double inside). */
-	void *p = arena_take(a, size, sizeof(void *));
-
-	memset(p, 0, size);
-	return p;
+	/* Pointer alignment is all the tree needs (no long double inside).
+	 * Chunk memory is zeroed and never handed out twice. */
+	return arena_take(a, size, sizeof(void *));
 }
 
 char *arena_strndup(struct conf_arena *a, const char *s, size_t n)

@@ -36,11 +36,50 @@ struct vs_info {
 	char name[96];
 };
 
+/* Dotted quad of an IPv4 address into buf (at least 16 bytes), as
+ * inet_ntop writes it; returns the length.  Names of every real server are
+ * made while checking, so this skips inet_ntop's and snprintf's overhead. */
+static size_t ipv4_str(const struct in_addr *a, char *buf)
+{
+	const unsigned char *b = (const unsigned char *)&a->s_addr;
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	return (size_t)(p - buf - 1);
+}
+
 void kw_lvs_addr_str(const struct conf_addr *a, char *buf, size_t len)
 {
+	if (a->family == AF_INET && len >= INET_ADDRSTRLEN) {
+		ipv4_str(&a->a.v4, buf);
+		return;
+	}
 	if (!inet_ntop(a->family, a->family == AF_INET ? (const void *)&a->a.v4 :
 		       (const void *)&a->a.v6, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
+}
+
+/* Append s at *pos, truncating as snprintf would (buf stays terminated). */
+static void put_str(char *buf, size_t len, size_t *pos, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*pos + 1 >= len)
+		return;
+	if (n > len - 1 - *pos)
+		n = len - 1 - *pos;
+	memcpy(buf + *pos, s, n);
+	*pos += n;
+	buf[*pos] = '\0';
 }
 
 static void vs_set_name(struct vs_info *vs)
@@ -62,8 +101,18 @@ void kw_lvs_rs_name(const struct conf_node *rs, const char *proto, char *buf, si
 {
 	char a[INET6_ADDRSTRLEN];
 
+	size_t pos = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
 	kw_lvs_addr_str(rs->val.addr, a, sizeof(a));
-	snprintf(buf, len, "[%s]:%s:%s", a, proto, rs->argc > 1 ? rs->argv[1] : "0");
+	put_str(buf, len, &pos, "[");
+	put_str(buf, len, &pos, a);
+	put_str(buf, len, &pos, "]:");
+	put_str(buf, len, &pos, proto);
+	put_str(buf, len, &pos, ":");
+	put_str(buf, len, &pos, rs->argc > 1 ? rs->argv[1] : "0");
 }
 
 static unsigned written_port(const struct conf_node *n)
@@ -99,6 +148,8 @@ static void vs_scan(struct conf_ctx *ctx, struct vs_info *vs)
 	conf_foreach(n, vs->node) {
 		const char *k = conf_node_name(n);
 
+		if (k[0] != 'l' && k[0] != 's' && k[0] != 'm')  /* e.g. each real_server */
+			continue;
 		if (!strcmp(k, "lvs_sched")) {
 			vs->sched = n->argv[0];
 		} else if (!strcmp(k, "lvs_method")) {

