@@ -16,7 +16,13 @@ r2 none, let it run 8 s more, then measure for SECONDS:
                 links (backup), from the interface counters (after the
                 GARP bursts: only adverts flow then)
   us/advert     CPU / adverts: per advert sent (master), received (backup)
-  RSS           sum of VmRSS over the daemon's processes, at the end
+  RSS           sum of VmRSS over the daemon's processes, at the end (the
+                issue's figure; pages shared between the processes, such as
+                the shared libraries, count once per process)
+  PSS           the master's processes' proportional set size (each shared
+                page divided among every process that maps it, system-wide:
+                the shared libraries count once, not once per process), from
+                /proc/PID/smaps_rollup
 """
 
 import argparse
@@ -37,6 +43,19 @@ def conf(prio, n):
                    f"  virtual_router_id {i // 4 + 1}\n  priority {prio}\n  advert_int 1\n"
                    f"  virtual_ipaddress {{\n    10.200.{i // 250}.{i % 250 + 1}/32\n  }}\n}}\n")
     return "".join(out)
+
+
+def pss_kib(pid):
+    """Pss of a process in KiB, 0 if gone."""
+    r = {}
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            f = line.split()
+            if len(f) >= 2 and f[1].isdigit():
+                r[f[0].rstrip(":")] = int(f[1])
+    except OSError:
+        pass
+    return r.get("Pss", 0)
 
 
 def cpu_of(d):
@@ -64,6 +83,7 @@ def measure(pair, binary, label, n, seconds):
                 "r2": sorted(vb.rss_kib(p) for p in r2.pids())}
         return {"dt": dt, "cpu1": c1["r1"] - c0["r1"], "cpu2": c1["r2"] - c0["r2"],
                 "tx": tx, "rx": rx, "rss1": sum(each["r1"]), "rss2": sum(each["r2"]),
+                "pss1": sum(pss_kib(p) for p in r1.pids()),
                 "each": each}
     finally:
         r1.stop()
@@ -89,15 +109,15 @@ def main():
         print()
         print("| binary | master CPU (s) | adverts sent | us per advert sent | backup CPU (s) |"
               " adverts received | us per advert received | master RSS (MiB) |"
-              " backup RSS (MiB) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+              " backup RSS (MiB) | master PSS (MiB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         notes = []
         for label, binary in binaries.items():
             r = measure(pair, binary, label.split()[0], a.instances, a.seconds)
             print(f"| {label} | {r['cpu1']:.2f} | {r['tx']} | "
                   f"{r['cpu1'] * 1e6 / max(r['tx'], 1):.1f} | {r['cpu2']:.2f} | {r['rx']} | "
                   f"{r['cpu2'] * 1e6 / max(r['rx'], 1):.1f} | {r['rss1'] / 1024:.1f} | "
-                  f"{r['rss2'] / 1024:.1f} |", flush=True)
+                  f"{r['rss2'] / 1024:.1f} | {r['pss1'] / 1024:.1f} |", flush=True)
             notes.append(f"{label}: RSS per process (KiB) master {r['each']['r1']}, "
                          f"backup {r['each']['r2']}; measured over {r['dt']:.1f} s")
         print()

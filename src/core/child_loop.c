@@ -3,7 +3,9 @@
  *
  * Entered right after fork() from supervise.c with every signal blocked
  * and default dispositions: install our libevent signal events on a fresh
- * base, unblock, call the child's start hook, and run until TERM.
+ * base, unblock, call the child's start hook, and run until TERM.  The
+ * tree comes from the parent across fork(), or, for a child respawned
+ * after the parent dropped its tree (parent.c), from reading the file.
  */
 #include "config.h"
 
@@ -131,6 +133,12 @@ int child_loop_run(const struct child_ops *ops, const struct proc_ctx *ctx)
 	int rc;
 
 	child_logging(ops, ctx->opts);
+	if (!cs.ctx.conf) {
+		/* Respawned after the parent dropped its tree: read the file,
+		 * quietly (the parent logged its diagnostics). */
+		cs.ctx.conf = ka_load_config_quiet(ctx->opts);
+		cs.own_conf = true;
+	}
 	cs.base = ka_event_base_new();
 	if (!cs.base) {
 		log_errx("%s child: cannot create the event loop", ops->desc->name);

@@ -261,6 +261,11 @@ void sup_reload(const struct conf *conf, uint64_t wait_usec)
 		evtimer_add(sup.t_kill, &tv);
 }
 
+void sup_forget_conf(void)
+{
+	sup.ctx.conf = NULL;
+}
+
 void sup_signal_all(int sig)
 {
 	int i;

@@ -36,6 +36,9 @@ void sup_start(const struct conf *conf);
  * children no longer needed are stopped (SIGKILL if still there after
  * wait_usec), newly needed ones are started. */
 void sup_reload(const struct conf *conf, uint64_t wait_usec);
+/* The tree given to sup_start()/sup_reload() is about to be freed:
+ * children forked from now on (respawns) read the file themselves. */
+void sup_forget_conf(void);
 /* Forward a signal to every running child. */
 void sup_signal_all(int sig);
 /* Orderly stop: TERM to every child, SIGKILL after wait_usec; calls

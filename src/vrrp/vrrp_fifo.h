@@ -17,6 +17,9 @@
  *  - every event goes to both FIFOs as one line:
  *        INSTANCE "VI_1" MASTER 100      (BACKUP, FAULT, STOP, ...)
  *        GROUP "G1" BACKUP 0             (sync groups: priority 0)
+ *    and, with notify_priority_changes, when tracking moves an instance's
+ *    priority (written by vrrp_track.c through vrrp_fifo_instance()):
+ *        INSTANCE "VI_1" MASTER_PRIORITY 90   (BACKUP_PRIORITY unless MASTER)
  *  - at stop the scripts get SIGTERM first, then the STOP lines are
  *    written, then the FIFOs are closed (the reader sees end of file).
  */

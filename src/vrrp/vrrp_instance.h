@@ -56,10 +56,14 @@ struct vrrp_inst {
 	uint8_t *vip_wire;                 /* the VIPs as sent: nvips x 4 or 16 bytes */
 	struct timeval adver_due;          /* deadline of the next advert (loop's clock) */
 	bool adver_periodic;               /* arming from the advert timer itself */
-	struct event *t_adver, *t_down, *t_garp;
+	struct event *t_adver, *t_down;
+	struct event *t_garp;              /* these three: NULL until first armed */
 	struct event *t_refresh, *t_lower;  /* garp_master_refresh, garp_lower_prio_delay */
 	struct event *t_takeover;          /* MASTER's VIPs, GARPs, notify: after the pass */
 	struct timeval t_down_due;         /* when the master-down timer fires */
+	struct timeval rx_time;            /* kernel receive time of the advert being
+					    * handled (zero otherwise): master-down
+					    * runs from it, not from our wake-up */
 	bool vips_set;
 	bool link_up;
 	bool no_src;                       /* no address to send from: FAULT */

@@ -34,8 +34,37 @@ struct globals {
 	unsigned down_timer_adverts;
 	bool lower_prio_no_advert, higher_prio_send_advert;
 	bool check_unicast_src, skip_check_adv_addr, strict;
+	bool notify_prio_changes;
 	struct sys_ip group4, group6;
 };
+
+/* Interface indexes by name, for the length of one vrrp_model_build():
+ * every instance and every VIP names an interface, and asking netlink each
+ * time cost 2,000 round trips for 1,000 instances over four links (a
+ * fifth of the child's start-up to its first timers).  A few names are
+ * kept; past that, lookups go to netlink as before. */
+#define IFCACHE_SIZE 16
+
+static struct {
+	struct { char name[IF_NAMESIZE]; int index; } e[IFCACHE_SIZE];
+	size_t n;
+} ifcache;
+
+static int link_index(struct nlctx *nl, const char *name)
+{
+	size_t i;
+	int index;
+
+	for (i = 0; i < ifcache.n; i++)
+		if (!strcmp(ifcache.e[i].name, name))
+			return ifcache.e[i].index;
+	index = nl_link_index(nl, name);
+	if (ifcache.n < IFCACHE_SIZE && strlen(name) < IF_NAMESIZE) {
+		memcpy(ifcache.e[ifcache.n].name, name, strlen(name) + 1);
+		ifcache.e[ifcache.n++].index = index;
+	}
+	return index;
+}
 
 static void sys_ip_from_conf(const struct conf_addr *a, struct sys_ip *ip)
 {
@@ -78,6 +107,7 @@ static void read_globals(const struct conf *conf, struct globals *g)
 	g->check_unicast_src = conf_get_bool(gd, "vrrp_check_unicast_src", false);
 	g->skip_check_adv_addr = conf_get_bool(gd, "vrrp_skip_check_adv_addr", false);
 	g->strict = conf_get_bool(gd, "vrrp_strict", false);
+	g->notify_prio_changes = conf_get_bool(gd, "vrrp_notify_priority_changes", false);
 	if ((n = conf_find_last(gd, "vrrp_mcast_group4")) && n->val.addr)
 		sys_ip_from_conf(n->val.addr, &g->group4);
 	if ((n = conf_find_last(gd, "vrrp_mcast_group6")) && n->val.addr)
@@ -164,7 +194,7 @@ static int read_vips(const struct conf_node *inst, const char *name, const char 
 
 			if (!vrrp_vip_parse(line->argv, line->argc, ifname, v))
 				continue;
-			v->ifindex = nl_link_index(nl, v->dev);
+			v->ifindex = link_index(nl, v->dev);
 			if (v->ifindex <= 0) {
 				log_warnx("(%s) interface %s of VIP %s not found", inst->argv[0],
 					  v->dev, v->text);
@@ -287,6 +317,8 @@ static void read_scalars(const struct conf_node *inst, const struct globals *g,
 	notify_of(inst, "notify_stop", &mi->notify_stop);
 	notify_of(inst, "notify", &mi->notify);
 	notify_of(inst, "notify_master_rx_lower_pri", &mi->notify_rx_lower);   /* ops */
+	mi->notify_prio_changes = conf_get_bool(inst, "notify_priority_changes",
+						g->notify_prio_changes);
 	read_auth(inst, mi);
 }
 
@@ -321,7 +353,7 @@ static int build_one(const struct conf_node *inst, const struct globals *g, stru
 		log_errx("(%s) the virtual router id must be set", mi->name);
 		return 1;
 	}
-	if (!mi->ifname || (mi->ifindex = nl_link_index(nl, mi->ifname)) <= 0) {
+	if (!mi->ifname || (mi->ifindex = link_index(nl, mi->ifname)) <= 0) {
 		log_errx("(%s) interface %s not found", mi->name, mi->ifname ? mi->ifname : "(none)");
 		return 1;
 	}
@@ -343,6 +375,32 @@ static void free_inst(struct vrrp_model_inst *mi)
 	free(mi->peers);
 }
 
+/* A sync group's notify_priority_changes applies to the members that do
+ * not set it themselves (2.2.7, observed). */
+static void group_prio_changes(const struct conf *conf, struct vrrp_model *m)
+{
+	const struct conf_node *g, *grp, *line, *n;
+
+	conf_foreach(g, conf->root) {
+		const char *nm = conf_node_name(g);
+
+		if (!nm || strcmp(nm, "vrrp_sync_group") || !conf_find(g, "notify_priority_changes") ||
+		    !(grp = conf_find(g, "group")))
+			continue;
+		conf_foreach(line, grp)
+			for (size_t i = 0; line->argc > 0 && i < m->ninst; i++) {
+				if (strcmp(m->inst[i].name, line->argv[0]))
+					continue;
+				conf_foreach(n, conf->root)
+					if (conf_node_name(n) && !strcmp(conf_node_name(n), "vrrp_instance") &&
+					    n->argc > 0 && !strcmp(n->argv[0], m->inst[i].name) &&
+					    !conf_find(n, "notify_priority_changes"))
+						m->inst[i].notify_prio_changes =
+							conf_get_bool(g, "notify_priority_changes", false);
+			}
+	}
+}
+
 int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_model *out)
 {
 	const struct conf_node *n;
@@ -350,6 +408,7 @@ int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_mode
 	unsigned cap = conf_count(conf->root, "vrrp_instance");
 
 	memset(out, 0, sizeof(*out));
+	ifcache.n = 0;                   /* interfaces may have changed since the last build */
 	read_globals(conf, &g);
 	if (cap && !(out->inst = calloc(cap, sizeof(*out->inst))))
 		return -1;
@@ -369,6 +428,7 @@ int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_mode
 	}
 	if (vrrp_model_sync_build(conf, out) < 0)        /* sync groups (vrrp_sync.c) */
 		return -1;
+	group_prio_changes(conf, out);
 	if (vrrp_model_routes_build(conf, nl, out) < 0)   /* routes, rules, statics (vrrp_routes.h) */
 		return -1;
 	return vrrp_model_track_build(conf, nl, out);     /* tracking (vrrp_model_track.c) */

@@ -37,6 +37,7 @@ struct vrrp_vip {
 	bool nodad;                  /* "-nodad" (IPv6) */
 	bool noprefixroute;
 	char text[64];               /* "ADDR/PLEN" for logs */
+	const char *track_group;     /* static_ipaddress: its track_group (into the tree), or NULL */
 };
 
 /* Who runs a notify script. */
@@ -93,6 +94,9 @@ struct vrrp_model_inst {
 	size_t nvrules;
 	/* ---- ops: notify_master_rx_lower_pri (vrrp_act_notify_rx_lower) ---- */
 	struct vrrp_notify notify_rx_lower;
+	/* notify_priority_changes (instance, else its sync group, else global_defs
+	 * vrrp_notify_priority_changes): FIFO lines on priority changes */
+	bool notify_prio_changes;
 };
 
 struct vrrp_model {

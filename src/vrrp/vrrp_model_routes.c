@@ -154,6 +154,9 @@ static int read_addrs(struct builder *b, const struct conf_node *list, struct vr
 
 		if (!vrrp_vip_parse(line->argv, line->argc, b->dflt_if, v))
 			continue;
+		for (int i = 1; i + 1 < line->argc; i++)
+			if (!strcmp(line->argv[i], "track_group"))
+				v->track_group = line->argv[i + 1];
 		v->ifindex = nl_link_index(b->nl, v->dev);
 		if (v->ifindex <= 0) {
 			log_warnx("interface %s of static address %s not found", v->dev, v->text);

@@ -503,7 +503,7 @@ static size_t static_groups(struct builder *b, struct vrrp_model_inst *mi,
 	size_t n = 0;
 
 	conf_foreach(blk, b->conf->root)
-		for (unsigned k = 0; k < 3; k++) {
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			if (!is(blk, kinds[k]))
 				continue;
 			conf_foreach(line, blk) {

@@ -6,7 +6,13 @@
  * handlers.  The read callback drains the socket (non-blocking) so one
  * wake-up handles a burst.  IPv6 reception asks for the hop limit and the
  * destination (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO) because the codec
- * checks the hop limit and the v3 checksum covers the addresses.
+ * checks the hop limit and the v3 checksum covers the addresses.  As
+ * 2.2.7 does, IPv6 sockets have the kernel verify (and fill in) the VRRP
+ * checksum (IPV6_CHECKSUM at offset 6): an IPv6 advert with a bad checksum
+ * is dropped by the kernel, unseen and uncounted, and a truncated one
+ * reaches the codec only when its checksum is right.  Every socket asks
+ * for kernel receive timestamps (SO_TIMESTAMPNS): a backup times
+ * master-down from when the advert arrived, not from when we woke up.
  */
 #include "config.h"
 
@@ -32,11 +38,17 @@ struct vrrp_sock {
 	bool unicast;
 	struct event *ev;
 	unsigned long header_drops;
+	unsigned nbound;                /* VRIDs bound; 0: closed by the reaper */
 	vrrp_net_rx_fn *fn[256];
 	void *arg[256];
 };
 
 static struct vrrp_sock *socks;
+/* Closes the sockets no instance uses any more (a reload that removes an
+ * interface's last instance, a VMAC made again under a new index), in a
+ * later loop pass: the last unbind may come from inside the socket's own
+ * read callback, and an instance rebound at once keeps its socket. */
+static struct event *reaper;
 
 static int setopt(int fd, int level, int name, int v)
 {
@@ -76,6 +88,7 @@ static int open_fd(int ifindex, const char *ifname, int family, int proto, bool 
 	if (fd < 0)
 		return -1;
 	r |= setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1);
+	r |= setopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	if (family == AF_INET) {
 		r |= setopt(fd, IPPROTO_IP, IP_HDRINCL, 1);
 		r |= setopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
@@ -86,6 +99,7 @@ static int open_fd(int ifindex, const char *ifname, int family, int proto, bool 
 		r |= setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 		r |= setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
 		r |= setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_TTL);
+		r |= setopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6);
 		if (!unicast)
 			r |= join6(fd, ifindex, group);
 	}
@@ -111,22 +125,48 @@ static void deliver(struct vrrp_sock *s, const struct vrrp_rx *rx)
 		s->fn[vrid](s->arg[vrid], rx);
 }
 
-static void read4(struct vrrp_sock *s, const uint8_t *buf, size_t len)
+/* The kernel receive time of a message (SCM_TIMESTAMPNS), zero if absent. */
+static struct timeval rx_time(struct msghdr *mh)
 {
-	struct vrrp_rx rx;
+	struct timeval tv = { 0, 0 };
+	struct timespec ts;
 
-	if (vrrp_rx_ip4(buf, len, &rx) != VRRP_OK) {
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			tv.tv_sec = ts.tv_sec;
+			tv.tv_usec = ts.tv_nsec / 1000;
+		}
+	return tv;
+}
+
+#define TS_SPACE CMSG_SPACE(sizeof(struct timespec))
+
+static ssize_t recv4(struct vrrp_sock *s, uint8_t *buf, size_t size)
+{
+	union { struct cmsghdr c; char b[TS_SPACE]; } cb;
+	struct iovec iov = { buf, size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cb,
+			     .msg_controllen = sizeof(cb) };
+	struct vrrp_rx rx;
+	ssize_t n = recvmsg(s->fd, &mh, 0);
+
+	if (n < 0)
+		return n;
+	if (vrrp_rx_ip4(buf, (size_t)n, &rx) != VRRP_OK) {
 		s->header_drops++;
-		return;
+		return n;
 	}
+	rx.rx_time = rx_time(&mh);
 	deliver(s, &rx);
+	return n;
 }
 
 static ssize_t recv6(struct vrrp_sock *s, uint8_t *buf, size_t size, struct vrrp_rx *rx)
 {
 	struct sockaddr_in6 from;
 	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-					CMSG_SPACE(sizeof(int))]; } cb;
+					CMSG_SPACE(sizeof(int)) + TS_SPACE]; } cb;
 	struct iovec iov = { buf, size };
 	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
 			     .msg_iovlen = 1, .msg_control = &cb, .msg_controllen = sizeof(cb) };
@@ -147,6 +187,7 @@ static ssize_t recv6(struct vrrp_sock *s, uint8_t *buf, size_t size, struct vrrp
 			       sizeof(dst));
 	}
 	vrrp_rx_ip6(rx, buf, (size_t)n, &from.sin6_addr, &dst, (uint8_t)hop);
+	rx->rx_time = rx_time(&mh);
 	return n;
 }
 
@@ -156,15 +197,14 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 	uint8_t buf[4096];
 	int budget = 64;
 
+	(void)fd;
 	(void)what;
 	while (budget--) {
 		struct vrrp_rx rx;
 		ssize_t n;
 
 		if (s->family == AF_INET) {
-			n = recv(fd, buf, sizeof(buf), 0);
-			if (n >= 0)
-				read4(s, buf, (size_t)n);
+			n = recv4(s, buf, sizeof(buf));
 		} else {
 			n = recv6(s, buf, sizeof(buf), &rx);
 			if (n >= 0)
@@ -223,15 +263,49 @@ bool vrrp_sock_bind_vrid(struct vrrp_sock *s, uint8_t vrid, vrrp_net_rx_fn *fn, 
 		return false;
 	s->fn[vrid] = fn;
 	s->arg[vrid] = arg;
+	s->nbound++;
 	return true;
+}
+
+static void sock_free(struct vrrp_sock *s)
+{
+	event_free(s->ev);
+	close(s->fd);
+	free(s);
+}
+
+static void on_reap(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_sock **p = &socks, *s;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	while ((s = *p)) {
+		if (s->nbound) {
+			p = &s->next;
+			continue;
+		}
+		*p = s->next;
+		log_debug("VRRP sockpool: closing fd(%d), no instance uses it", s->fd);
+		sock_free(s);
+	}
 }
 
 void vrrp_sock_unbind_vrid(struct vrrp_sock *s, uint8_t vrid, void *arg)
 {
-	if (s && s->arg[vrid] == arg) {
-		s->fn[vrid] = NULL;
-		s->arg[vrid] = NULL;
-	}
+	static const struct timeval now;
+
+	if (!s || s->arg[vrid] != arg)
+		return;
+	s->fn[vrid] = NULL;
+	s->arg[vrid] = NULL;
+	if (--s->nbound)
+		return;
+	if (!reaper)
+		reaper = evtimer_new(event_get_base(s->ev), on_reap, NULL);
+	if (reaper)
+		evtimer_add(reaper, &now);
 }
 
 static int send6(struct vrrp_sock *s, const uint8_t *pkt, size_t len,
@@ -292,10 +366,11 @@ void vrrp_net_close_all(void)
 		struct vrrp_sock *s = socks;
 
 		socks = s->next;
-		event_free(s->ev);
-		close(s->fd);
-		free(s);
+		sock_free(s);
 	}
+	if (reaper)
+		event_free(reaper);
+	reaper = NULL;
 }
 
 static bool addr_caching;

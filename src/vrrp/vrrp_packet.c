@@ -154,8 +154,9 @@ uint16_t vrrp_advert_csum(int version, const uint8_t *msg, size_t len,
 
 size_t vrrp_advert_len(const struct vrrp_advert *a)
 {
+	/* 2.2.7: over IPv6 even a packet saying version 2 has no trailer */
 	return VRRP_HDR_LEN + (size_t)a->naddr * vrrp_addr_len(a->af) +
-	       (a->version == 2 ? VRRP_AUTH_DATA_LEN : 0);
+	       (a->version == 2 && a->af == AF_INET ? VRRP_AUTH_DATA_LEN : 0);
 }
 
 static bool advert_encodable(const struct vrrp_advert *a)

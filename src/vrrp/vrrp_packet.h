@@ -31,7 +31,8 @@
  *         1. VRID == ours (keepalived demultiplexes on it first and drops
  *            unknown VRIDs silently)                       VRRP_DROP_VRID
  *         2. length == what the packet's version and count imply (the v2
- *            trailer counts when the packet says version 2)
+ *            trailer counts when the packet says version 2, over IPv4
+ *            only: 2.2.7 finds a v2 advert with trailer over IPv6 too long)
  *                                    ..._TOO_SHORT, ..._TOO_LONG
  *         3. multicast: TTL / Hop Limit == 255             VRRP_DROP_TTL
  *         4. version == ours (and not v2 over IPv6)       ..._VERSION
@@ -62,6 +63,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/time.h>
 
 #define VRRP_IPPROTO		112	/* IANA protocol number of VRRP */
 #define VRRP_AH_IPPROTO		51	/* IPSEC AH */
@@ -168,7 +170,7 @@ struct vrrp_advert {
 	size_t len;		/* length of the message in bytes */
 };
 
-/* Length of the message a encodes: 8 + naddr * addr_len (+ 8 for v2). */
+/* Length of the message a encodes: 8 + naddr * addr_len (+ 8 for v2 over IPv4). */
 size_t vrrp_advert_len(const struct vrrp_advert *a);
 
 /* Writes the VRRP message a into buf and fills in its checksum (src/dst are
@@ -232,6 +234,8 @@ struct vrrp_rx {
 	uint32_t ah_spi, ah_seq;
 	const uint8_t *vrrp;	/* the VRRP message */
 	size_t vrrp_len;	/* bytes from the message to the end of the packet */
+	struct timeval rx_time;	/* kernel receive time (wall clock), zero = unknown;
+				 * set by the socket layer (vrrp_net.c), unused here */
 };
 
 /* Step (a), IPv4: parses pkt[0..len) (IP header onwards) into rx.  Drops:

@@ -13,6 +13,14 @@
  * added again with NLM_F_EXCL, and only a successful add (it really was
  * missing) proves the deletion.  A kernel message overflow re-adds every
  * static entry (an existing one is left alone).
+ *
+ * Static addresses are watched through a link and address monitor
+ * (nl_monitor.h): a deleted one is added back at once ("Restoring deleted
+ * static address A/P dev D scope S set"), and when an interface holding
+ * static entries comes back up (the kernel flushed its routes when it went
+ * down) its static addresses and routes are added again, each logged as
+ * restored, as 2.2.7 does.  The instances of a track_group go to FAULT
+ * while the interface is down through tracking (vrrp_model_track.c).
  */
 #include "config.h"
 
@@ -27,9 +35,15 @@
 #include <netlink/socket.h>
 
 #include "log.h"
+#include "nl_addr.h"
+#include "nl_link.h"
+#include "nl_monitor.h"
 #include "vrrp_engine.h"
 #include "vrrp_route_parse.h"
 #include "vrrp_route_watch.h"
+#include "vrrp_routes.h"
+
+#define MAX_LINKS 32                 /* interfaces of static entries followed */
 
 static struct {
 	struct event_base *base;
@@ -40,6 +54,12 @@ static struct {
 	size_t nsroutes;
 	const struct vrrp_rule *srules;
 	size_t nsrules;
+	const struct vrrp_vip *saddrs;
+	size_t nsaddrs;
+	struct nl_monitor *mon;      /* links and addresses (static entries) */
+	struct event *mon_ev;
+	struct { int ifindex; bool up; } links[MAX_LINKS];
+	size_t nlinks;
 } w;
 
 /* What a deletion message says about the entry, in sys_route/sys_rule terms. */
@@ -127,6 +147,95 @@ static void restore_statics(const struct gone *g, bool rule)
 	for (i = 0; rule && i < w.nsrules; i++)
 		if ((!g || rule_is(&w.srules[i], g)) && nl_rule_add(w.nl, &w.srules[i].r) == 0)
 			log_info("Restoring deleted static rule %s", w.srules[i].text);
+}
+
+static const char *scope_name(int scope)
+{
+	switch (scope) {
+	case RT_SCOPE_SITE: return "site";
+	case RT_SCOPE_LINK: return "link";
+	case RT_SCOPE_HOST: return "host";
+	case RT_SCOPE_NOWHERE: return "nowhere";
+	default: return "global";
+	}
+}
+
+static void log_addr_restored(const struct vrrp_vip *v)
+{
+	log_info("Restoring deleted static address %s dev %s scope %s%s%s set", v->text, v->dev,
+		 scope_name(v->scope), v->track_group ? " track_group " : "",
+		 v->track_group ? v->track_group : "");
+}
+
+/* A static address deleted (ev), or every one (ev NULL: events lost). */
+static void restore_addrs(const struct nl_addr_event *ev)
+{
+	for (size_t i = 0; i < w.nsaddrs; i++) {
+		const struct vrrp_vip *v = &w.saddrs[i];
+
+		if (ev && (v->ifindex != ev->ifindex || v->plen != ev->prefixlen ||
+			   !same_ip(&v->addr, 0, &ev->addr, 0)))
+			continue;
+		if (vrrp_static_addr_add(w.nl, v) == 0)
+			log_addr_restored(v);
+	}
+}
+
+static bool route_uses(const struct vrrp_route *rt, int ifindex)
+{
+	for (int i = 0; i < rt->r.n_nh; i++)
+		if (rt->r.nh[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
+/* The interface came back up: its static addresses and routes again. */
+static void restore_link(int ifindex)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < w.nsaddrs; i++)
+		if (w.saddrs[i].ifindex == ifindex) {
+			log_addr_restored(&w.saddrs[i]);
+			if ((r = vrrp_static_addr_add(w.nl, &w.saddrs[i])) < 0 && r != -EEXIST)
+				log_warnx("cannot restore static address %s: %s", w.saddrs[i].text,
+					  nlctx_error(w.nl));
+		}
+	for (i = 0; i < w.nsroutes; i++)
+		if (route_uses(&w.sroutes[i], ifindex)) {
+			log_info("Restoring deleted static route %s", w.sroutes[i].text);
+			if ((r = nl_route_add(w.nl, &w.sroutes[i].r, false)) < 0 && r != -EEXIST)
+				log_warnx("cannot restore static route %s: %s", w.sroutes[i].text,
+					  nlctx_error(w.nl));
+		}
+}
+
+static void on_link(void *arg, const struct nl_link_event *ev)
+{
+	(void)arg;
+	for (size_t i = 0; i < w.nlinks; i++) {
+		bool up = !ev->deleted && ev->oper_up;
+
+		if (w.links[i].ifindex != ev->ifindex || w.links[i].up == up)
+			continue;
+		w.links[i].up = up;
+		if (up)
+			restore_link(ev->ifindex);
+	}
+}
+
+static void on_addr(void *arg, const struct nl_addr_event *ev)
+{
+	(void)arg;
+	if (ev->deleted)
+		restore_addrs(ev);
+}
+
+static void on_resync(void *arg)
+{
+	(void)arg;
+	restore_addrs(NULL);
 }
 
 /* ---- messages --------------------------------------------------------------------------- */
@@ -239,6 +348,56 @@ static void open_socket(void)
 	event_add(w.ev, NULL);
 }
 
+static void on_monitor(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	nl_monitor_dispatch(w.mon);
+}
+
+static void note_link(int ifindex)
+{
+	struct sys_link l;
+	size_t i;
+
+	for (i = 0; i < w.nlinks; i++)
+		if (w.links[i].ifindex == ifindex)
+			return;
+	if (ifindex <= 0 || w.nlinks == MAX_LINKS)
+		return;
+	w.links[w.nlinks].ifindex = ifindex;
+	w.links[w.nlinks++].up = nl_link_get(w.nl, ifindex, NULL, &l) == 0 && l.oper_up;
+}
+
+/* The interfaces holding static entries (their state now), and the
+ * monitor, opened once when there are some. */
+static void watch_links(void)
+{
+	static const struct nl_monitor_ops ops = {
+		.link = on_link, .addr = on_addr, .resync = on_resync
+	};
+	size_t i;
+
+	w.nlinks = 0;
+	for (i = 0; i < w.nsaddrs; i++)
+		note_link(w.saddrs[i].ifindex);
+	for (i = 0; i < w.nsroutes; i++)
+		for (int j = 0; j < w.sroutes[i].r.n_nh; j++)
+			note_link(w.sroutes[i].r.nh[j].ifindex);
+	if (w.mon || !w.nlinks || !w.base)
+		return;
+	if (!(w.mon = nl_monitor_open(&ops, NULL)) ||
+	    !(w.mon_ev = event_new(w.base, nl_monitor_fd(w.mon), EV_READ | EV_PERSIST, on_monitor,
+				   NULL))) {
+		log_warnx("cannot watch static addresses: deleted ones will not be restored");
+		nl_monitor_close(w.mon);
+		w.mon = NULL;
+		return;
+	}
+	event_add(w.mon_ev, NULL);
+}
+
 void vrrp_route_watch_init(struct event_base *base, struct nlctx *nl)
 {
 	w.base = base;
@@ -251,8 +410,11 @@ void vrrp_route_watch_model(const struct vrrp_model *m)
 	w.nsroutes = m->nsroutes;
 	w.srules = m->srules;
 	w.nsrules = m->nsrules;
+	w.saddrs = m->saddrs;
+	w.nsaddrs = m->nsaddrs;
 	if (!w.sk && w.base && has_entries(m))
 		open_socket();
+	watch_links();
 }
 
 void vrrp_route_watch_close(void)
@@ -261,5 +423,8 @@ void vrrp_route_watch_close(void)
 		event_free(w.ev);
 	if (w.sk)
 		nl_socket_free(w.sk);
+	if (w.mon_ev)
+		event_free(w.mon_ev);
+	nl_monitor_close(w.mon);
 	memset(&w, 0, sizeof(w));
 }

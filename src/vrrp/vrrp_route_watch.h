@@ -1,7 +1,9 @@
 /*
  * vrrp_route_watch.h - noticing routes and rules deleted behind our back.
  *
- * 2.2.7 restores a deleted static route or rule at once, and a MASTER
+ * 2.2.7 restores a deleted static address, route or rule at once (and
+ * every static address and route of an interface that comes back up: the
+ * kernel flushed its routes when it went down), and a MASTER
  * whose tracked virtual route or rule is deleted steps down as for a
  * deleted VIP (priority 0 advert, BACKUP, MASTER again after the skew time
  * if nobody else takes over).  Entries with no_track (or a route without

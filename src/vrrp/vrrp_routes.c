@@ -46,22 +46,36 @@ static void rule_one(struct nlctx *nl, const char *owner, const struct vrrp_rule
 		  nlctx_error(nl));
 }
 
+/* The request for a static address. */
+static void addr_request(const struct vrrp_vip *v, struct sys_ifaddr *a)
+{
+	sys_ifaddr_init(a, v->ifindex);
+	a->addr = v->addr;
+	a->prefixlen = v->plen;
+	a->brd = v->brd;
+	a->scope = v->scope;
+	if (v->addr.family == AF_INET)
+		snprintf(a->label, sizeof(a->label), "%s", v->label);
+	if (v->nodad)
+		a->flags |= IFA_F_NODAD;
+	if (v->noprefixroute)
+		a->flags |= IFA_F_NOPREFIXROUTE;
+}
+
+int vrrp_static_addr_add(struct nlctx *nl, const struct vrrp_vip *v)
+{
+	struct sys_ifaddr a;
+
+	addr_request(v, &a);
+	return nl_addr_add(nl, &a);
+}
+
 static void addr_one(struct nlctx *nl, const struct vrrp_vip *v, bool add)
 {
 	struct sys_ifaddr a;
 	int r;
 
-	sys_ifaddr_init(&a, v->ifindex);
-	a.addr = v->addr;
-	a.prefixlen = v->plen;
-	a.brd = v->brd;
-	a.scope = v->scope;
-	if (v->addr.family == AF_INET)
-		snprintf(a.label, sizeof(a.label), "%s", v->label);
-	if (v->nodad)
-		a.flags |= IFA_F_NODAD;
-	if (v->noprefixroute)
-		a.flags |= IFA_F_NOPREFIXROUTE;
+	addr_request(v, &a);
 	r = add ? nl_addr_add(nl, &a) : nl_addr_del(nl, &a);
 	if (r == 0 || (add && r == -EEXIST) || (!add && r == -EADDRNOTAVAIL))
 		return;

@@ -61,5 +61,8 @@ void vrrp_statics_set(struct event_base *base, struct nlctx *nl, const struct vr
 void vrrp_statics_remove(struct nlctx *nl, const struct vrrp_model *m);
 void vrrp_statics_update(struct nlctx *nl, const struct vrrp_model *old,
 			 const struct vrrp_model *nm);
+/* Add one static address (NLM_F_EXCL): 0, -EEXIST, or -errno (reason in
+ * nlctx_error()); nothing logged.  For the watch (vrrp_route_watch.c). */
+int vrrp_static_addr_add(struct nlctx *nl, const struct vrrp_vip *v);
 
 #endif

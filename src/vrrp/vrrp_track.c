@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "vrrp_fifo.h"
 #include "vrrp_instance.h"
 #include "vrrp_track_int.h"
 
@@ -111,6 +112,9 @@ static void recompute(struct track_inst *ti)
 		log_info("(%s) Changing effective priority from %u to %u", in->m->name,
 			 in->fsm.priority, eff);
 		vrrp_inst_set_priority(in, eff);
+		if (in->m->notify_prio_changes)    /* 2.2.7: MASTER, or BACKUP in any other state */
+			vrrp_fifo_instance(in->m->name, in->fsm.state == VRRP_STATE_MASTER ?
+					   "MASTER_PRIORITY" : "BACKUP_PRIORITY", eff);
 	}
 	if ((faults > 0) != in->track_fault)
 		vrrp_inst_set_track_fault(in, faults > 0);

@@ -12,6 +12,8 @@ import signal
 import stat
 import threading
 
+import pytest
+
 from conftest import needs_root, wait_for
 from test_vrrp_basic import has_vip, lab, start  # noqa: F401  (fixture)
 from vrrp_lab import conf_instance
@@ -158,3 +160,86 @@ def test_existing_regular_file_is_written(lab, keepalived_bin, workdir):
     r1.signal(signal.SIGTERM)
     r1.wait_exit()
     assert path.read_text().splitlines()[-1] == 'INSTANCE "VI_1" STOP 150'
+
+
+# ---- notify_priority_changes ------------------------------------------------
+# Observed with 2.2.7: when tracking changes an instance's effective
+# priority (the "Changing effective priority from A to B" log line), an
+# instance with notify_priority_changes (its own, else its sync group's,
+# else global_defs vrrp_notify_priority_changes) writes
+# `INSTANCE "VI_1" MASTER_PRIORITY B` when MASTER and
+# `INSTANCE "VI_1" BACKUP_PRIORITY B` in any other state (INIT at start
+# included: that line comes before the first BACKUP line).
+
+def prio_conf(where, tfile, events, prio=100):
+    g = f"  vrrp_notify_fifo {events}\n"
+    if where == "global":
+        g += "  vrrp_notify_priority_changes\n"
+    extra = "  track_file {\n    TF weight 1\n  }\n"
+    if where == "instance":
+        extra += "  notify_priority_changes\n"
+    text = (f"track_file TF {{\n  file {tfile}\n}}\n" +
+            conf_instance(prio, globals_=g, advert="0.5", extra=extra))
+    if where == "group":
+        text += ("vrrp_sync_group SG {\n  group {\n    VI_1\n  }\n"
+                 "  sync_group_tracking_weight\n  notify_priority_changes\n}\n")
+    return text
+
+
+def instance_lines(path):
+    return [ln for ln in lines_of(path) if ln.startswith("INSTANCE")]
+
+
+def ref_or_ours(request, keepalived_bin, which):
+    return keepalived_bin if which == "ours" else request.getfixturevalue("reference_bin")
+
+
+@pytest.mark.parametrize("which", ["ours", "reference"])
+@pytest.mark.parametrize("where", ["instance", "global", "group", "none"])
+def test_priority_changes_master(lab, keepalived_bin, workdir, request, which, where):
+    binary = ref_or_ours(request, keepalived_bin, which)
+    tfile, events = workdir / "tf", workdir / "events.txt"
+    tfile.write_text("5\n")
+    events.write_text("")
+    r1 = start(lab, binary, "r1", prio_conf(where, tfile, events))
+    wait_for(lambda: has_vip(lab, "r1"), 10, what="VIP on r1")
+    tfile.write_text("-10\n")
+    wait_for(lambda: "Changing effective priority from 105 to 90" in r1.log_text(), 5,
+             what="priority 90")
+    tfile.write_text("0\n")
+    wait_for(lambda: "Changing effective priority from 90 to 100" in r1.log_text(), 5,
+             what="priority 100")
+    want = ['INSTANCE "VI_1" BACKUP_PRIORITY 105', 'INSTANCE "VI_1" BACKUP 105',
+            'INSTANCE "VI_1" MASTER 105', 'INSTANCE "VI_1" MASTER_PRIORITY 90',
+            'INSTANCE "VI_1" MASTER_PRIORITY 100']
+    if where == "none":
+        want = [w for w in want if "_PRIORITY" not in w]
+    wait_for(lambda: instance_lines(events) == want, 5, what=f"lines {want}")
+
+
+@pytest.mark.parametrize("which", ["ours", "reference"])
+def test_priority_changes_backup_and_fault(lab, keepalived_bin, workdir, request, which):
+    """BACKUP_PRIORITY while BACKUP, and while FAULT too."""
+    binary = ref_or_ours(request, keepalived_bin, which)
+    start(lab, keepalived_bin, "r2", conf_instance(200, advert="0.5"))
+    wait_for(lambda: has_vip(lab, "r2"), 10, what="VIP on r2")
+    tfile, events = workdir / "tf", workdir / "events.txt"
+    tfile.write_text("0\n")
+    events.write_text("")
+    text = prio_conf("instance", tfile, events).replace(
+        "  track_file {", "  track_interface {\n    eth1\n  }\n  track_file {")
+    lab.netns.dummy(lab.ns["r1"], "eth1")
+    lab.netns.exec(lab.ns["r1"], "ip", "link", "set", "eth1p", "up", check=False)
+    r1 = start(lab, binary, "r1", text)
+    wait_for(lambda: "(VI_1) Entering BACKUP STATE" in r1.log_text(), 10, what="r1 BACKUP")
+    tfile.write_text("-10\n")
+    wait_for(lambda: "Changing effective priority from 100 to 90" in r1.log_text(), 5,
+             what="priority 90")
+    lab.netns.exec(lab.ns["r1"], "ip", "link", "set", "eth1", "down")
+    wait_for(lambda: "(VI_1) Entering FAULT STATE" in r1.log_text(), 5, what="FAULT")
+    tfile.write_text("7\n")
+    wait_for(lambda: "Changing effective priority from 90 to 107" in r1.log_text(), 5,
+             what="priority 107")
+    want = ['INSTANCE "VI_1" BACKUP 100', 'INSTANCE "VI_1" BACKUP_PRIORITY 90',
+            'INSTANCE "VI_1" FAULT 90', 'INSTANCE "VI_1" BACKUP_PRIORITY 107']
+    wait_for(lambda: instance_lines(events) == want, 5, what=f"lines {want}")

@@ -23,6 +23,7 @@ Both checked against 2.2.7 run in the same lab.
 
 import importlib.util
 import json
+import os
 import signal
 import sys
 import time
@@ -246,6 +247,10 @@ def arp_reply_mac_on(lab, ns, ip, iface):
     return r.stdout.strip() or None
 
 
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
 def binary(request, which):
     return request.getfixturevalue("keepalived_bin" if which == "ours" else "reference_bin")
 
@@ -319,9 +324,13 @@ def test_vmac_deleted_by_hand_is_recreated(lab, request, which):
     r1 = start(lab, binary(request, which), "r1", conf_instance(200, extra="  use_vmac"))
     wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "vrrp.51"), 10, what="MASTER")
     old = link(lab, "r1", "vrrp.51")["ifindex"]
+    vrrp_fds = open_fds(r1.read_pid(r1.vrrp_pid))
     lab.netns.exec(lab.ns["r1"], "ip", "link", "del", "vrrp.51")
     wait_for(lambda: r1.count("(VI_1) Entering MASTER STATE") == 2, 10, what="MASTER again")
     wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "vrrp.51"), 3, what="VIP back")
+    if which == "ours":     # the socket of the deleted VMAC is closed, not leaked
+        wait_for(lambda: open_fds(r1.read_pid(r1.vrrp_pid)) == vrrp_fds, 3,
+                 what=f"VRRP child back to {vrrp_fds} descriptors")
     log = r1.log_text()
     assert "Interface vrrp.51 deleted" in log
     assert log.count("(VI_1): Success creating VMAC interface vrrp.51") == 2

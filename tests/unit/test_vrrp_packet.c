@@ -231,6 +231,22 @@ static void test_reference_ip6(void **state)
 		ip6_rx(&v[i], &rx);
 		assert_int_equal(vrrp_rx_validate(&rx, &e, &a, NULL), VRRP_DROP_VERSION);
 		e.version = 3;
+		/* a packet saying version 2: no trailer over IPv6 (2.2.7), so the
+		 * same length is a version error and 8 bytes more are too long */
+		{
+			uint8_t m[MAXPKT];
+			size_t mlen = v[i].len - 40;
+			struct in6_addr s6 = rx.src.u.v6, d6 = rx.dst.u.v6;
+
+			memcpy(m, v[i].b + 40, mlen);
+			m[0] = (uint8_t)(0x20 | (m[0] & 0x0f));
+			vrrp_rx_ip6(&rx, m, mlen, &s6, &d6, 255);
+			assert_int_equal(vrrp_rx_validate(&rx, &e, &a, NULL), VRRP_DROP_VERSION);
+			memset(m + mlen, 0, 8);
+			vrrp_rx_ip6(&rx, m, mlen + 8, &s6, &d6, 255);
+			assert_int_equal(vrrp_rx_validate(&rx, &e, &a, NULL), VRRP_DROP_TOO_LONG);
+			ip6_rx(&v[i], &rx);
+		}
 		/* a wrong pseudo-header (other destination) breaks the checksum */
 		rx.dst.u.v6.s6_addr[15] ^= 1;
 		assert_int_equal(vrrp_rx_validate(&rx, &e, &a, NULL), VRRP_DROP_CHECKSUM);
