@@ -6,8 +6,9 @@
  *     +- checker child ("Keepalived_healthcheckers") src/check/check_child.c
  *
  * The parent loads the configuration and forks the children; each child
- * inherits the parsed tree (struct proc_ctx) and reads the file again
- * only on reload (childloop.h).  A child's entry point returns its exit
+ * inherits the parsed tree (struct proc_ctx); at reload it takes the
+ * tree the parent has checked (reload_blob.h) or reads the file again
+ * (childloop.h).  A child's entry point returns its exit
  * status; the codes below tell the parent whether restarting it makes
  * sense.
  */

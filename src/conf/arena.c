@@ -156,6 +156,19 @@ char **arena_argv(struct conf_arena *a, char *const *words, int argc)
 	return t->slots[i] = copy;
 }
 
+bool arena_contains(const struct conf_arena *a, const void *p, size_t size)
+{
+	uintptr_t x = (uintptr_t)p;
+
+	for (const struct arena_chunk *c = a->head; c; c = c->next) {
+		uintptr_t start = (uintptr_t)c->data;
+
+		if (x >= start && x - start + size <= c->used)
+			return true;
+	}
+	return false;
+}
+
 void *arena_alloc(struct conf_arena *a, size_t size)
 {
 	/* Pointer alignment is all the tree needs (no long double inside).

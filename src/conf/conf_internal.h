@@ -20,6 +20,8 @@ struct conf_arena;
 struct conf_arena *arena_new(void);
 void arena_free(struct conf_arena *a);
 void *arena_alloc(struct conf_arena *a, size_t size);          /* zeroed */
+/* Does [p, p + size) lie in memory a has handed out? */
+bool arena_contains(const struct conf_arena *a, const void *p, size_t size);
 char *arena_strdup(struct conf_arena *a, const char *s);
 char *arena_strndup(struct conf_arena *a, const char *s, size_t n);
 /* The tree's one copy of word `s` (arguments share storage: never write to them). */

@@ -5,7 +5,8 @@
  * and default dispositions: install our libevent signal events on a fresh
  * base, unblock, call the child's start hook, and run until TERM.  The
  * tree comes from the parent across fork(), or, for a child respawned
- * after the parent dropped its tree (parent.c), from reading the file.
+ * after the parent dropped its tree (parent.c), from reading the file;
+ * at reload, from the parent's memfd (reload_blob.h) or the file.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 #include "options.h"
 #include "pidfile.h"
 #include "reaper.h"
+#include "reload_blob.h"
 
 struct child_state {
 	const struct child_ops *ops;
@@ -48,7 +50,8 @@ static void write_report(struct child_state *cs, const char *name,
 	dumpfile_commit(&d);
 }
 
-/* Load the file again, quietly: the parent has logged its diagnostics. */
+/* Take the tree the parent has checked, or load the file again, quietly:
+ * the parent has logged its diagnostics. */
 static void reload(struct child_state *cs)
 {
 	struct proc_ctx next = cs->ctx;
@@ -59,7 +62,13 @@ static void reload(struct child_state *cs)
 		log_info("Reload not supported by this child; keeping the running configuration");
 		return;
 	}
-	conf = ka_load_config_quiet(cs->ctx.opts);
+	conf = reload_blob_take();
+	if (conf) {
+		log_debug("Reloading with the configuration checked by the parent");
+	} else {
+		log_debug("Reading the configuration file again");
+		conf = ka_load_config_quiet(cs->ctx.opts);
+	}
 	if (conf->missing_file || conf->errors > conf->errors_fixed) {
 		log_errx("Configuration file %s %s since the parent read it; keeping the running "
 			 "configuration", ka_config_path(cs->ctx.opts),

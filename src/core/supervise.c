@@ -34,6 +34,7 @@
 #include "pidfile.h"
 #include "reaper.h"
 #include "supervise.h"
+#include "reload_blob.h"
 
 
 struct child {
@@ -92,7 +93,7 @@ static void run_child(struct child *c, pid_t parent)
 	if (getppid() != parent)
 		_exit(KA_EXIT_FAILURE);
 	log_close();
-	close_range(3, ~0U, 0);
+	reload_blob_close_fds(3);     /* all but the configuration memfd */
 	/* Signals stay blocked: the child loop unblocks them once its own
 	 * handlers are installed. */
 	exit(c->desc->main(&sup.ctx));

@@ -270,6 +270,22 @@ def test_reload_picks_up_new_config(daemons, iface):
     wait_children(d, vrrp=True, check=True)
 
 
+def test_reload_takes_the_parents_tree(daemons, iface):
+    """At HUP both children take the tree the parent has just checked
+    (a memfd, reload_blob.h) instead of parsing the file again; a HUP sent
+    to a child directly makes it read the file, as 2.2.7's children do."""
+    d = daemons(vrrp_block(iface) + LVS_BLOCK)
+    wait_children(d, vrrp=True, check=True)
+    d.conf.write_text(vrrp_block(iface, name="VI_NEW", vrid=52) + LVS_BLOCK)
+    d.signal(signal.SIGHUP)
+    _data_after_usr1(d, "VI_NEW")
+    wait_for(lambda: d.log().count("configuration checked by the parent") == 2,
+             what="both children reloading from the parent's tree")
+    assert "Reading the configuration file again" not in d.log()
+    os.kill(d.vrrp_pid(), signal.SIGHUP)
+    wait_for(lambda: "Reading the configuration file again" in d.log(), what="file read again")
+
+
 def test_reload_with_broken_file_keeps_running(daemons, iface):
     d = daemons(vrrp_block(iface))
     wait_children(d, vrrp=True, check=False)
