@@ -41,6 +41,11 @@ struct builder {
 	size_t cap;
 	const struct conf_node *script_user;    /* global_defs script_user */
 	bool security;                          /* enable_script_security */
+	/* Found in one pass over the tree, so that 1,000 instances do not
+	 * each walk it again (that was a fifth of the child's start-up). */
+	const struct conf_node **sync_groups;   /* vrrp_sync_group blocks with a group */
+	size_t nsync;
+	bool static_groups;                     /* a static line names a track_group */
 };
 
 static bool is(const struct conf_node *n, const char *name)
@@ -359,26 +364,21 @@ static void log_ignored(const struct vrrp_model_inst *mi, enum vrrp_track_kind k
 }
 
 /* The vrrp_sync_group listing the instance, if any. */
-static const struct conf_node *sync_group_of(const struct conf *conf, const char *name)
+static const struct conf_node *sync_group_of(const struct builder *b, const char *name)
 {
-	const struct conf_node *g, *grp, *line;
+	const struct conf_node *line;
 
-	conf_foreach(g, conf->root) {
-		if (!is(g, "vrrp_sync_group") || !(grp = conf_find(g, "group")))
-			continue;
-		conf_foreach(line, grp)
+	for (size_t i = 0; i < b->nsync; i++)
+		conf_foreach(line, conf_find(b->sync_groups[i], "group"))
 			if (line->argc > 0 && strcmp(line->argv[0], name) == 0)
-				return g;
-	}
+				return b->sync_groups[i];
 	return NULL;
 }
 
 /* 2.2.7 ignores weighted tracking of an address owner, and of a sync group
  * member unless the group has sync_group_tracking_weight. */
-static const char *no_weights_reason(const struct conf *conf, const struct vrrp_model_inst *mi)
+static const char *no_weights_reason(const struct conf_node *g, const struct vrrp_model_inst *mi)
 {
-	const struct conf_node *g = sync_group_of(conf, mi->name);
-
 	if (mi->base_prio == 255)
 		return "address_owner";
 	if (g && !conf_find(g, "sync_group_tracking_weight") && !conf_find(g, "global_tracking"))
@@ -502,6 +502,8 @@ static size_t static_groups(struct builder *b, struct vrrp_model_inst *mi,
 	const struct conf_node *blk, *line;
 	size_t n = 0;
 
+	if (!b->static_groups)
+		return 0;
 	conf_foreach(blk, b->conf->root)
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			if (!is(blk, kinds[k]))
@@ -532,7 +534,7 @@ static size_t static_groups(struct builder *b, struct vrrp_model_inst *mi,
  * interfaces of the static entries of its track groups. */
 static int build_inst(struct builder *b, const struct conf_node *inst, struct vrrp_model_inst *mi)
 {
-	const struct conf_node *sg = sync_group_of(b->conf, mi->name);
+	const struct conf_node *sg = sync_group_of(b, mi->name);
 	struct vrrp_track_model *tm;
 	int err = 0;
 	size_t cap = count_lines(inst) + count_lines(sg) + static_groups(b, mi, NULL, &err);
@@ -546,16 +548,42 @@ static int build_inst(struct builder *b, const struct conf_node *inst, struct vr
 	tm->set = b->set;
 	b->set->users++;
 	mi->track = tm;
-	if (add_lists(b, mi, tm, inst, no_weights_reason(b->conf, mi)) < 0 ||
+	if (add_lists(b, mi, tm, inst, no_weights_reason(sg, mi)) < 0 ||
 	    add_lists(b, mi, tm, sg, mi->base_prio == 255 ? "address_owner" : NULL) < 0)
 		return -1;
 	static_groups(b, mi, tm, &err);
 	return err;
 }
 
-static const struct conf_node *inst_node(const struct conf *conf, const char *name)
+/* One pass over the top level: the sync groups, whether any static line
+ * has a track_group, and each model instance's block (the model keeps the
+ * instances in file order, their names pointing into their blocks). */
+static int scan_tree(struct builder *b, const struct vrrp_model *m,
+		     const struct conf_node **inst_nodes)
 {
-	return block(conf, "vrrp_instance", name);
+	const struct conf_node *n, *line;
+	size_t next = 0;
+
+	b->sync_groups = calloc(conf_count(b->conf->root, "vrrp_sync_group") + 1,
+				sizeof(*b->sync_groups));
+	if (!b->sync_groups)
+		return -1;
+	conf_foreach(n, b->conf->root) {
+		const char *nm = conf_node_name(n);
+
+		if (!nm)
+			continue;
+		if (!strcmp(nm, "vrrp_instance") && next < m->ninst && n->argc > 0 &&
+		    n->argv[0] == m->inst[next].name)
+			inst_nodes[next++] = n;
+		else if (!strcmp(nm, "vrrp_sync_group") && conf_find(n, "group"))
+			b->sync_groups[b->nsync++] = n;
+		else if (!strncmp(nm, "static_", 7))
+			conf_foreach(line, n)
+				if (line_opt(line, "track_group"))
+					b->static_groups = true;
+	}
+	return 0;
 }
 
 static void free_set(struct vrrp_track_set *set)
@@ -577,26 +605,28 @@ static void free_set(struct vrrp_track_set *set)
 int vrrp_model_track_build(const struct conf *conf, struct nlctx *nl, struct vrrp_model *m)
 {
 	struct builder b = { .conf = conf, .nl = nl };
+	const struct conf_node **inst_nodes;
 	size_t i;
+	int r = 0;
 
 	if (!m->ninst)
 		return 0;
-	if (!(b.set = calloc(1, sizeof(*b.set))))
+	if (!(inst_nodes = calloc(m->ninst, sizeof(*inst_nodes))) || scan_tree(&b, m, inst_nodes) < 0 ||
+	    !(b.set = calloc(1, sizeof(*b.set)))) {
+		free(inst_nodes);
+		free(b.sync_groups);
 		return -1;
+	}
 	b.script_user = conf_global(conf, "script_user");
 	b.security = conf_global(conf, "enable_script_security") != NULL;
-	for (i = 0; i < m->ninst; i++) {
-		const struct conf_node *inst = inst_node(conf, m->inst[i].name);
-
-		if (inst && build_inst(&b, inst, &m->inst[i]) < 0) {
-			if (!b.set->users)
-				free_set(b.set);
-			return -1;
-		}
-	}
+	for (i = 0; i < m->ninst && r == 0; i++)
+		if (inst_nodes[i] && build_inst(&b, inst_nodes[i], &m->inst[i]) < 0)
+			r = -1;
 	if (!b.set->users)
 		free_set(b.set);
-	return 0;
+	free(inst_nodes);
+	free(b.sync_groups);
+	return r;
 }
 
 void vrrp_model_track_free(struct vrrp_model *m)
