@@ -5,7 +5,8 @@ delay_loop 1 against local listeners, in the QEMU test VM (2.2.7's
 checker exits without IPVS; tests/vm/README.md).
 
   cd build && ../bench/checker_cost.py [--cases tcp:1000,http:1000,...]
-                                       [--window 30] [--warm 10] [./keepalived]
+                                       [--window 30] [--warm 10]
+                                       [--before OLD_BINARY] [./keepalived]
 
 Real servers: N = NADDR x 100, addresses 10.9.0.1..NADDR on a dummy link,
 ports 20000..20099 on each, all served by one ck_listener process
@@ -22,7 +23,13 @@ listener's accept counter (the checks actually done), the system part of
 that CPU and the guest's idle time (near 0: the single vCPU is saturated),
 and at the end the VmRSS of the parent and of the checker.  Prints NOTE
 lines (failure lines in the syslog, cumulative over the run) and a
-markdown table; --ref-first runs 2.2.7 first in each case.  Needs
+markdown table; --ref-first runs 2.2.7 first in each case.  --before
+adds a third binary (an older build of ours, "before" in the table) to
+every case, run first, to measure a change against 2.2.7 in one run.
+After each case, the floor: `ck_listener probe` makes --probe minimal
+checks one after the other (socket, connect, poll, [request, read to the
+close,] close with an RST) and reports its CPU per check: what the kernel
+alone costs per TCP connection, which no checker can go below.  Needs
 root, gcc, qemu-system-x86_64 and what tests/vm/build-image.sh needs.
 """
 
@@ -68,6 +75,9 @@ def main():
     ap.add_argument("--ref-first", action="store_true", help="run 2.2.7 before ours in each case")
     ap.add_argument("--mem", type=int, default=1024, help="VM memory in MiB")
     ap.add_argument("--image", default="image-ckbench", help="image directory in $VM_CACHE")
+    ap.add_argument("--before", help="an older build of ours, measured too")
+    ap.add_argument("--probe", type=int, default=3000,
+                    help="checks of the floor probe per case (0: none)")
     a = ap.parse_args()
     cases = [(c.split(":")[0], int(c.split(":")[1])) for c in a.cases.split(",")]
     if any(k not in ("tcp", "http") or n % PER_VS for k, n in cases):
@@ -86,25 +96,34 @@ def main():
                         str(HERE / "ck_listener.c")], check=True)
         files.append(str(lis))
         shutil.copy2(a.ref, tmp / "keepalived-ref")
+        shutil.copy2(a.binary, tmp / "keepalived")   # the guest runs it by that name
+        bins = [str(tmp / "keepalived"), str(tmp / "keepalived-ref")]
+        if a.before:
+            shutil.copy2(a.before, tmp / "keepalived-before")
+            bins.append(str(tmp / "keepalived-before"))
         image = cache / a.image
         env = dict(os.environ, VM_CACHE=str(cache))
-        subprocess.run(["bash", str(VM / "build-image.sh"), "-o", str(image),
-                        os.path.abspath(a.binary), str(tmp / "keepalived-ref")],
+        subprocess.run(["bash", str(VM / "build-image.sh"), "-o", str(image)] + bins,
                        env=env, check=True)
         script = tmp / "guest.sh"
         order = "keepalived-ref keepalived" if a.ref_first else "keepalived keepalived-ref"
+        if a.before:
+            order = "keepalived-before " + order
         script.write_text(f'KAS="{order}"\n'
                           f'CASES="{" ".join(f"{k}:{n}" for k, n in cases)}"\n'
                           f"NADDR={naddr}\nPORTS={PORTS}\nBASE={BASE}\n"
-                          f"WARM={a.warm}\nWINDOW={a.window}\n"
+                          f"WARM={a.warm}\nWINDOW={a.window}\nPROBE_N={a.probe}\n"
                           + (HERE / "checker_cost_guest.sh").read_text())
-        limit = 200 + len(cases) * 2 * (a.warm + a.window + 150)
+        limit = 200 + len(cases) * (3 if a.before else 2) * (a.warm + a.window + 150)
         r = subprocess.run(["bash", str(VM / "run-in-vm.sh"), "-d", str(image),
                             "-t", str(limit), "-m", str(a.mem), str(script)] + files,
                            capture_output=True, text=True)
     sys.stderr.write(r.stderr)
-    res = {}
+    res, probes = {}, {}
     for line in r.stdout.splitlines():
+        p = re.match(r"PROBE (\S+) (\d+) (\d+) (\d+) (\d+) (\d+)$", line)
+        if p:
+            probes[(p[1], int(p[2]))] = p
         m = re.match(r"RESULT (\S+) (\S+) (\d+) (\d+) (\d+) ([\d.]+)" + r" (\d+)" * 6 + "$", line)
         if m:
             res[(m[2], int(m[3]), m[1])] = m
@@ -119,7 +138,7 @@ def main():
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind, n in cases:
         per = {}
-        for b in ("keepalived-ref", "keepalived"):
+        for b in ("keepalived-ref", "keepalived-before", "keepalived"):
             m = res.get((kind, n, b))
             if not m:
                 continue
@@ -128,12 +147,19 @@ def main():
             per[b] = cpu / checks if checks else float("inf")
             ratio = ""
             sysc = int(m[11]) / int(m[9]) / checks * 1e6 if checks else 0
-            if b == "keepalived" and "keepalived-ref" in per:
+            if b != "keepalived-ref" and "keepalived-ref" in per:
                 ratio = f"{per[b] / per['keepalived-ref']:.2f}"
-            print(f"| {kind.upper()} | {n} | {'2.2.7' if b.endswith('ref') else 'ours'} "
+            name = {"keepalived-ref": "2.2.7", "keepalived-before": "ours before"}.get(b, "ours")
+            print(f"| {kind.upper()} | {n} | {name} "
                   f"| {cpu:.2f} | {checks} | {checks / w:.0f} | {per[b] * 1e6:.0f} ({sysc:.0f}) "
                   f"| {int(m[7]) / 1024:.1f} + {int(m[8]) / 1024:.1f} "
                   f"| {100 * int(m[12]) / int(m[9]) / w:.0f} % | {ratio} |")
+        p = probes.get((kind, n))
+        if p:
+            floor = (int(p[4]) + int(p[5])) / 1e6
+            ratio = f"{floor / per['keepalived-ref']:.2f}" if per.get("keepalived-ref") else ""
+            print(f"| {kind.upper()} | {n} | floor (probe, {p[3]} sequential) | | | "
+                  f"| {floor * 1e6:.0f} ({int(p[5])}) | | | {ratio} |")
     sys.exit(0 if r.returncode == 0 else 1)
 
 

@@ -9,9 +9,13 @@
 #   BASE     first port
 #   WARM     seconds between all destinations present and the window
 #   WINDOW   seconds measured
+#   PROBE_N  checks of the floor probe per case (0: none)
 # Per case and binary it prints
 #   RESULT <binary> <kind> <n> <cpu_ticks> <checks> <window_s> <rss_parent_kB>
 #          <rss_checker_kB> <clk_tck> <up_dests> <system_ticks> <idle_ticks>
+# and, with PROBE_N, the floor (ck_listener probe: N minimal checks one
+# after the other, CPU per check from getrusage)
+#   PROBE <kind> <n> <user_us> <system_us> <failures>
 # idle_ticks: the guest's idle + iowait time over the window (/proc/stat);
 # near 0 means the single guest CPU was saturated.
 # cpu_ticks: utime + stime of the checker child over the window (from
@@ -77,5 +81,13 @@ for c in $CASES; do
 		grep -c 'fail\|Timeout\|timeout' /tmp/messages |
 			sed "s/^/NOTE $KA $KIND $N failure log lines so far: /"
 	done
+	if [ "${PROBE_N:-0}" -gt 0 ]; then
+		/guest/ck_listener "$KIND" "$BASE" "$PORTS" /tmp/count &
+		LPID=$!
+		sleep 0.5
+		/guest/ck_listener probe "$KIND" "$NADDR" "$BASE" "$PORTS" "$PROBE_N" |
+			sed "s/^PROBE $KIND /PROBE $KIND $N /"
+		kill "$LPID"; wait "$LPID" 2>/dev/null
+	fi
 done
 exit 0

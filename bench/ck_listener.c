@@ -4,6 +4,7 @@
  * the connections the health checkers make.
  *
  *   ck_listener tcp|http BASEPORT PORTS COUNTFILE
+ *   ck_listener probe tcp|http NADDR BASEPORT PORTS N
  *
  * Design: one epoll loop, non-blocking sockets, no threads.  In "tcp"
  * mode a connection is accepted and closed at once (what TCP_CHECK needs).
@@ -12,6 +13,13 @@
  * closed.  On SIGUSR1 the number of connections accepted so far is written
  * to COUNTFILE (rewritten whole), so the benchmark can take the difference
  * over its window.  Built statically (gcc -static) for the busybox VM.
+ *
+ * "probe" mode is the other side, the floor of a health check's cost: N
+ * checks one after the other against a listener running in tcp or http
+ * mode (addresses 10.9.0.1..NADDR, ports BASEPORT..), each the least a
+ * checker can do with one TCP connection (socket, connect, poll; for
+ * http one request and reads until the close; close with an RST), then
+ * "PROBE kind N user_us sys_us" per check from getrusage().
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -100,12 +111,86 @@ static void answer(int c)
 	close(c);			/* also removes it from the epoll set */
 }
 
+/* One minimal check of server SIN; 0 when it worked. */
+static int probe_one(const struct sockaddr_in *sin, int http)
+{
+	static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+	struct linger lg = { 1, 0 };
+	struct pollfd p;
+	char buf[4096];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rc = -1;
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) < 0 && errno != EINPROGRESS)
+		goto out;
+	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	if (poll(&p, 1, 5000) != 1 || (p.revents & (POLLERR | POLLHUP)))
+		goto out;
+	if (!http) {
+		rc = 0;
+		goto out;
+	}
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1)
+		goto out;
+	for (;;) {
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 5000) != 1)
+			goto out;
+		while ((r = read(fd, buf, sizeof(buf))) > 0)
+			;
+		if (r == 0)
+			break;
+		if (errno != EAGAIN)
+			goto out;
+	}
+	rc = 0;
+out:
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+	return rc;
+}
+
+static int probe(int argc, char **argv)
+{
+	int http, naddr, base, ports, n, i, fails = 0;
+	struct rusage a, b;
+
+	if (argc != 7 || (strcmp(argv[2], "tcp") && strcmp(argv[2], "http")))
+		return 2;
+	http = !strcmp(argv[2], "http");
+	naddr = atoi(argv[3]);
+	base = atoi(argv[4]);
+	ports = atoi(argv[5]);
+	n = atoi(argv[6]);
+	if (naddr < 1 || ports < 1 || n < 1)
+		return 2;
+	getrusage(RUSAGE_SELF, &a);
+	for (i = 0; i < n; i++) {
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_port = htons(base + i % ports) };
+
+		sin.sin_addr.s_addr = htonl(0x0a090001 + (i / ports) % naddr);
+		fails += probe_one(&sin, http) != 0;
+	}
+	getrusage(RUSAGE_SELF, &b);
+	printf("PROBE %s %d %.0f %.0f %d\n", argv[2], n,
+	       ((b.ru_utime.tv_sec - a.ru_utime.tv_sec) * 1e6 +
+		(b.ru_utime.tv_usec - a.ru_utime.tv_usec)) / n,
+	       ((b.ru_stime.tv_sec - a.ru_stime.tv_sec) * 1e6 +
+		(b.ru_stime.tv_usec - a.ru_stime.tv_usec)) / n, fails);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct epoll_event evs[EVENTS], ev = { .events = EPOLLIN };
 	unsigned long long count = 0;
 	int http, base, ports, ep, i, n;
 
+	if (argc > 1 && !strcmp(argv[1], "probe"))
+		return probe(argc, argv);
 	if (argc != 5 || (strcmp(argv[1], "tcp") && strcmp(argv[1], "http"))) {
 		fprintf(stderr, "usage: %s tcp|http BASEPORT PORTS COUNTFILE\n", argv[0]);
 		return 2;

@@ -9,13 +9,17 @@
  * loaded at first use, never linked), writes the request
  * the caller built (http_request.h) and feeds every read, at most 4095
  * bytes at a time as 2.2.7 reads, to a struct http_response
- * (http_response.h).  Exactly one on_done callback follows, from the event
- * loop, never from inside http_fetch_start(); the fetch frees itself when
- * that callback returns.  http_fetch_cancel() stops a fetch silently.
+ * (http_response.h).  A plain fetch uses one libevent event and no
+ * buffers of its own (http_fetch.c).  Exactly one on_done callback
+ * follows, from the event loop, never from inside http_fetch_start(); the
+ * fetch frees itself when that callback returns.  http_fetch_cancel()
+ * stops a fetch silently.
  *
  * Timeouts: timeout_ms bounds the TCP connect, the TLS handshake, the
  * write of the request, and each wait for response bytes (it restarts at
- * every read, as 2.2.7's does); 0 means no timeout.
+ * every read, as 2.2.7's does); 0 means no timeout.  A step that
+ * completed by the time its timeout is handled (a long loop pass under
+ * load) is not a timeout: the socket is asked before one is reported.
  *
  * End of the exchange: with read_to_close (2.2.7's behaviour, which
  * genhash reproduces) the fetch reads until the server closes even when

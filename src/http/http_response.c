@@ -41,10 +41,29 @@ int http_response_init(struct http_response *r, enum http_framing framing,
 	r->on_header = on_header;
 	r->on_body = on_body;
 	r->cb_arg = cb_arg;
-	r->hdr = malloc(r->max_header);
-	if (!r->hdr)
-		return -1;
 	return 0;
+}
+
+/* Room for want header bytes (at most max_header): the buffer starts
+ * small, most headers are short, and many fetches wait at once. */
+static bool hdr_room(struct http_response *r, size_t want)
+{
+	size_t cap = r->hdr_cap ? r->hdr_cap : 256;
+	char *p;
+
+	if (want > r->max_header)
+		want = r->max_header;
+	if (want <= r->hdr_cap)
+		return true;
+	while (cap < want)
+		cap *= 2;
+	if (cap > r->max_header)
+		cap = r->max_header;
+	if (!(p = realloc(r->hdr, cap)))
+		return false;
+	r->hdr = p;
+	r->hdr_cap = cap;
+	return true;
 }
 
 void http_response_skip_digest(struct http_response *r)
@@ -65,6 +84,7 @@ void http_response_free(struct http_response *r)
 {
 	free(r->hdr);
 	r->hdr = NULL;
+	r->hdr_cap = 0;
 	ka_md5_free(r->md);
 	r->md = NULL;
 }
@@ -326,6 +346,10 @@ static enum http_outcome feed_header(struct http_response *r, const uint8_t *dat
 {
 	size_t i;
 
+	if (!hdr_room(r, r->hdr_len + len)) {
+		*used = 0;
+		return set_outcome(r, HTTP_ERR_HEADER_TOO_BIG);
+	}
 	for (i = 0; i < len && !r->hdr_done;) {
 		r->hdr[r->hdr_len++] = (char)data[i++];
 		if (header_end(r)) {

@@ -34,8 +34,9 @@
  *     it are ignored; end of input before that is HTTP_ERR_TRUNCATED.
  *
  * Outcomes are sticky: once an error is returned every later call returns
- * it again.  After http_response_init() only the MD5 context is
- * allocated (at the first body byte, or at the end for an empty body).
+ * it again.  http_response_init() allocates nothing: the header buffer
+ * grows as header bytes come (up to max_header), and the MD5 context is
+ * made at the first body byte (or at the end for an empty body).
  */
 #ifndef KA_HTTP_RESPONSE_H
 #define KA_HTTP_RESPONSE_H
@@ -91,7 +92,8 @@ struct http_response {
 	uint8_t digest[HTTP_MD5_LEN];  /* valid when outcome == HTTP_COMPLETE */
 
 	/* private */
-	char *hdr;                     /* max_header bytes */
+	char *hdr;                     /* hdr_cap bytes, grown up to max_header */
+	size_t hdr_cap;
 	size_t hdr_len;
 	bool hdr_done;
 	bool have_length;
@@ -108,8 +110,9 @@ struct http_response {
 
 /*
  * Prepare r for one response.  max_header bounds the header (0 selects
- * HTTP_KA_MAX_HEADER); callbacks may be NULL.  Returns 0, or -1 when
- * memory or the MD5 context cannot be had (r is then safe to free).
+ * HTTP_KA_MAX_HEADER); callbacks may be NULL.  Returns 0 (-1 is kept in
+ * the contract for memory failures; r is then safe to free).  A header
+ * buffer that cannot grow later ends the response as HTTP_ERR_HEADER_TOO_BIG.
  */
 int http_response_init(struct http_response *r, enum http_framing framing,
 		       size_t max_header, http_header_fn on_header,
