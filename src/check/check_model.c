@@ -22,6 +22,7 @@
 #include "check_model_int.h"
 #include "conf.h"
 #include "log.h"
+#include "server_label.h"
 
 #define SEC 1000000ull
 
@@ -38,40 +39,17 @@ void ck_ip_from_conf(struct ipvs_ip *ip, const struct conf_addr *a)
 		ip->u.v6 = a->a.v6;
 }
 
-/* Append s at *pos, truncating as snprintf() would. */
-static void put_str(char *buf, size_t len, size_t *pos, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*pos + 1 >= len)
-		return;
-	if (n > len - 1 - *pos)
-		n = len - 1 - *pos;
-	memcpy(buf + *pos, s, n);
-	*pos += n;
-	buf[*pos] = '\0';
-}
-
 /* "[ADDR]:proto:PORT", as snprintf("[%s]:%s:%u") writes it (one label per
  * real server at every start and reload, so without snprintf). */
 void ck_label(char *buf, size_t len, const struct ipvs_ip *ip, const char *proto, unsigned port)
 {
 	char a[INET6_ADDRSTRLEN], num[16], *p = num + sizeof(num);
-	size_t pos = 0;
 
-	if (!len)
-		return;
 	*--p = '\0';
 	do
 		*--p = (char)('0' + port % 10);
 	while ((port /= 10) != 0);
-	buf[0] = '\0';
-	put_str(buf, len, &pos, "[");
-	put_str(buf, len, &pos, ipvs_ip_format(ip, a, sizeof(a)));
-	put_str(buf, len, &pos, "]:");
-	put_str(buf, len, &pos, proto);
-	put_str(buf, len, &pos, ":");
-	put_str(buf, len, &pos, p);
+	server_label(buf, len, ipvs_ip_format(ip, a, sizeof(a)), proto, p);
 }
 
 /* The scheduling options a checker inherits from its real and virtual server. */

@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include "kw_checks.h"
 #include "kw_check_lvs.h"
+#include "server_label.h"
 
 /* What we learn about one virtual server while checking it. */
 struct vs_info {
@@ -68,20 +69,6 @@ void kw_lvs_addr_str(const struct conf_addr *a, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* Append s at *pos, truncating as snprintf would (buf stays terminated). */
-static void put_str(char *buf, size_t len, size_t *pos, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*pos + 1 >= len)
-		return;
-	if (n > len - 1 - *pos)
-		n = len - 1 - *pos;
-	memcpy(buf + *pos, s, n);
-	*pos += n;
-	buf[*pos] = '\0';
-}
-
 static void vs_set_name(struct vs_info *vs)
 {
 	const struct conf_node *n = vs->node;
@@ -101,18 +88,8 @@ void kw_lvs_rs_name(const struct conf_node *rs, const char *proto, char *buf, si
 {
 	char a[INET6_ADDRSTRLEN];
 
-	size_t pos = 0;
-
-	if (!len)
-		return;
-	buf[0] = '\0';
 	kw_lvs_addr_str(rs->val.addr, a, sizeof(a));
-	put_str(buf, len, &pos, "[");
-	put_str(buf, len, &pos, a);
-	put_str(buf, len, &pos, "]:");
-	put_str(buf, len, &pos, proto);
-	put_str(buf, len, &pos, ":");
-	put_str(buf, len, &pos, rs->argc > 1 ? rs->argv[1] : "0");
+	server_label(buf, len, a, proto, rs->argc > 1 ? rs->argv[1] : "0");
 }
 
 static unsigned written_port(const struct conf_node *n)
