@@ -24,6 +24,7 @@
 #include "vrrp_lvs_syncd.h"
 #include "vrrp_net.h"
 #include "vrrp_sync.h"
+#include "vrrp_track.h"
 #include "vrrp_vmac.h"
 
 static void arm(struct event *ev, uint64_t usec)
@@ -561,6 +562,12 @@ void vrrp_inst_start(struct vrrp_inst *in)
 		return;
 	}
 	in->fsm.faulted = vrrp_inst_own_fault(in) || vrrp_sync_others_faulted(in);
+	if (in->fsm.faulted) {             /* 2.2.7 names the interfaces that are down */
+		if (!in->link_up && !in->m->dont_track_primary)
+			log_info("(%s): entering FAULT state (interface %s down)", in->m->name,
+				 in->m->ifname);
+		vrrp_track_log_down_ifs(in);
+	}
 	vrrp_fsm_start(&in->fsm);
 }
 

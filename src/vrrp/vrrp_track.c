@@ -122,6 +122,21 @@ static void recompute(struct track_inst *ti)
 		vrrp_inst_set_track_hold(in, hold);
 }
 
+void vrrp_track_log_down_ifs(const struct vrrp_inst *in)
+{
+	const struct vrrp_track_model *tm = in->m->track;
+
+	for (size_t i = 0; tm && trk.objs && i < tm->nrefs; i++) {
+		const struct vrrp_track_ref *r = &tm->refs[i];
+		const struct track_obj *o = &trk.objs[r->obj];
+
+		if (o->cfg->kind == VRRP_TRACK_IF &&
+		    vrrp_track_effect_of(o->cfg->kind, r->weight, r->reverse, &o->st).fault)
+			log_info("(%s): entering FAULT state (interface %s down)", in->m->name,
+				 o->cfg->name);
+	}
+}
+
 static bool refs_obj(const struct vrrp_track_model *tm, unsigned idx)
 {
 	for (size_t i = 0; i < tm->nrefs; i++)

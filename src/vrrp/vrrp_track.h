@@ -195,6 +195,9 @@ void vrrp_track_stop(bool keep_status);
  * and "tracking" (one object per tracked item).  Print nothing for an
  * instance that tracks nothing. */
 void vrrp_track_dump_inst(FILE *out, const struct vrrp_inst *in);
+/* At start, 2.2.7's line for each tracked interface that holds `in` in
+ * FAULT: "(VI_1): entering FAULT state (interface eth1 down)". */
+void vrrp_track_log_down_ifs(const struct vrrp_inst *in);
 void vrrp_track_json_inst(FILE *out, const struct vrrp_inst *in);
 
 #endif

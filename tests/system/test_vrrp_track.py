@@ -15,6 +15,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import needs_root, pid_alive, wait_for
 from test_vrrp_basic import has_vip, lab, start  # noqa: F401  (fixture)
 from vrrp_lab import Capture, conf_instance
@@ -192,6 +194,21 @@ def test_track_interface_fault_weight_and_delay(lab, keepalived_bin):
     link("eth2", "up")
     wait_for(lambda: has_vip(lab, "r1"), 5, what="MASTER again")
     wait_for(lambda: prio_seen(cap, R1, 100, t1), 3, what="adverts at 100 again")
+
+
+@pytest.mark.parametrize("which", ["ours", "reference"])
+def test_start_in_fault_names_the_down_interface(lab, request, which):
+    """Started with a tracked interface down, 2.2.7 says which one before
+    its "entering FAULT state" line; so do we."""
+    binary = request.getfixturevalue("keepalived_bin" if which == "ours" else "reference_bin")
+    lab.netns.dummy(lab.ns["r1"], "eth1")
+    lab.netns.exec(lab.ns["r1"], "ip", "link", "set", "eth1", "down")
+    r1 = start(lab, binary, "r1", conf_instance(
+        100, extra="  track_interface {\n    eth1\n  }\n"))
+    wait_for(lambda: "(VI_1) entering FAULT state" in r1.log_text(), 5, what="FAULT at start")
+    log = r1.log_text()
+    assert log.index("(VI_1): entering FAULT state (interface eth1 down)") < \
+        log.index("(VI_1) entering FAULT state")
 
 
 def test_linkbeat_interface_polled(lab, keepalived_bin):
