@@ -32,21 +32,6 @@
 #include "vrrp_routes.h"
 #include "vrrp_runas.h"
 
-static void vip_to_ifaddr(const struct vrrp_vip *v, struct sys_ifaddr *a)
-{
-	sys_ifaddr_init(a, v->ifindex);
-	a->addr = v->addr;
-	a->prefixlen = v->plen;
-	a->brd = v->brd;
-	a->scope = v->scope;
-	if (v->addr.family == AF_INET)
-		snprintf(a->label, sizeof(a->label), "%s", v->label);
-	if (v->addr.family == AF_INET6)
-		a->flags |= IFA_F_NODAD;
-	if (v->noprefixroute)
-		a->flags |= IFA_F_NOPREFIXROUTE;
-}
-
 static void set_list(struct vrrp_inst *in, const struct vrrp_vip *v, size_t n, bool add)
 {
 	struct sys_ifaddr a;
@@ -54,7 +39,7 @@ static void set_list(struct vrrp_inst *in, const struct vrrp_vip *v, size_t n, b
 	int r;
 
 	for (i = 0; i < n; i++) {
-		vip_to_ifaddr(&v[i], &a);
+		vrrp_addr_request(&v[i], true, &a);
 		r = add ? nl_addr_add(in->env->nl, &a) : nl_addr_del(in->env->nl, &a);
 		if (r < 0 && r != -EEXIST && r != -EADDRNOTAVAIL)
 			log_warnx("(%s) cannot %s %s on %s: %s", in->m->name, add ? "add" : "remove",

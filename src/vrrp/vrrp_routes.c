@@ -46,8 +46,7 @@ static void rule_one(struct nlctx *nl, const char *owner, const struct vrrp_rule
 		  nlctx_error(nl));
 }
 
-/* The request for a static address. */
-static void addr_request(const struct vrrp_vip *v, struct sys_ifaddr *a)
+void vrrp_addr_request(const struct vrrp_vip *v, bool vip, struct sys_ifaddr *a)
 {
 	sys_ifaddr_init(a, v->ifindex);
 	a->addr = v->addr;
@@ -56,7 +55,7 @@ static void addr_request(const struct vrrp_vip *v, struct sys_ifaddr *a)
 	a->scope = v->scope;
 	if (v->addr.family == AF_INET)
 		snprintf(a->label, sizeof(a->label), "%s", v->label);
-	if (v->nodad)
+	if (v->nodad || (vip && v->addr.family == AF_INET6))
 		a->flags |= IFA_F_NODAD;
 	if (v->noprefixroute)
 		a->flags |= IFA_F_NOPREFIXROUTE;
@@ -66,7 +65,7 @@ int vrrp_static_addr_add(struct nlctx *nl, const struct vrrp_vip *v)
 {
 	struct sys_ifaddr a;
 
-	addr_request(v, &a);
+	vrrp_addr_request(v, false, &a);
 	return nl_addr_add(nl, &a);
 }
 
@@ -75,7 +74,7 @@ static void addr_one(struct nlctx *nl, const struct vrrp_vip *v, bool add)
 	struct sys_ifaddr a;
 	int r;
 
-	addr_request(v, &a);
+	vrrp_addr_request(v, false, &a);
 	r = add ? nl_addr_add(nl, &a) : nl_addr_del(nl, &a);
 	if (r == 0 || (add && r == -EEXIST) || (!add && r == -EADDRNOTAVAIL))
 		return;

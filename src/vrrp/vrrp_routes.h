@@ -26,6 +26,8 @@
 #include "nl_core.h"
 #include "vrrp_model.h"
 
+struct sys_ifaddr;
+
 struct conf;
 struct event_base;
 struct vrrp_inst;
@@ -61,6 +63,10 @@ void vrrp_statics_set(struct event_base *base, struct nlctx *nl, const struct vr
 void vrrp_statics_remove(struct nlctx *nl, const struct vrrp_model *m);
 void vrrp_statics_update(struct nlctx *nl, const struct vrrp_model *old,
 			 const struct vrrp_model *nm);
+/* The kernel request for address v: label, scope, broadcast, flags; a VIP
+ * (vip=true) over IPv6 is always added without DAD, a static address only
+ * with "nodad". */
+void vrrp_addr_request(const struct vrrp_vip *v, bool vip, struct sys_ifaddr *a);
 /* Add one static address (NLM_F_EXCL): 0, -EEXIST, or -errno (reason in
  * nlctx_error()); nothing logged.  For the watch (vrrp_route_watch.c). */
 int vrrp_static_addr_add(struct nlctx *nl, const struct vrrp_vip *v);
