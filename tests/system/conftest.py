@@ -57,6 +57,7 @@ TIMEOUT = 60  # seconds for any single run of -t
 VM_TEST_FILES = ("test_vm_",)
 
 
+@pytest.hookimpl(tryfirst=True)     # before xdist reads the marks
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`-n 2 --dist loadgroup`, what run-system-tests
     uses when the plug-in is there): every test file is one unit of work,
