@@ -50,6 +50,7 @@ struct vrrp_vmac_conf {
 	int ifindex;                 /* the VMAC link, 0 when none */
 	bool created;                /* we created it (delete it at stop) */
 	bool lost;                   /* one of its links was deleted: FAULT until remade */
+	bool no_source;              /* IPv4 ipvlan without an address: made, but FAULT */
 };
 
 /* Fill mi->vmac from the instance block and global_defs (found from the

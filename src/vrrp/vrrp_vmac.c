@@ -301,15 +301,15 @@ static void describe(const struct vrrp_model_inst *mi, int parent, struct made_v
 	snprintf(m->inst, sizeof(m->inst), "%s", mi->name);
 }
 
-/* An IPv4 ipvlan needs its address (the adverts' source); 2.2.7 keeps
- * such an instance in FAULT. */
-static bool ipvlan_usable(struct vrrp_model_inst *mi)
+/* An IPv4 ipvlan needs its address (the adverts' source); 2.2.7 still
+ * makes the link but keeps such an instance in FAULT. */
+static void check_ipvlan_source(struct vrrp_model_inst *mi)
 {
 	if (!mi->vmac.use_ipvlan || mi->family != AF_INET || mi->vmac.ipvlan_addr.family)
-		return true;
+		return;
 	log_errx("(%s): IPv4 ipvlan requires a source ip address; entering FAULT state",
 		 mi->name);
-	return false;
+	mi->vmac.no_source = true;
 }
 
 static void setup_main(struct vrrp_model_inst *mi, struct nlctx *nl)
@@ -331,8 +331,7 @@ static void setup_main(struct vrrp_model_inst *mi, struct nlctx *nl)
 		mi->vmac.ifindex = ifindex;
 		return;
 	}
-	if (!ipvlan_usable(mi))
-		return;
+	check_ipvlan_source(mi);
 	describe(mi, mi->ifindex, &m);
 	if ((ifindex = create(&m, nl, true, &found)) < 0) {
 		if (mi->vmac.use_ipvlan)
@@ -407,8 +406,8 @@ static void setup_addr_vmacs(struct vrrp_model_inst *mi, struct nlctx *nl)
 static void setup_one(struct vrrp_model_inst *mi, struct nlctx *nl)
 {
 	setup_main(mi, nl);
-	if (mi->vmac.ifindex <= 0)
-		return;
+	if (mi->vmac.ifindex <= 0 || mi->vmac.use_ipvlan)   /* 2.2.7: an ipvlan's VIPs stay */
+		return;                                     /* on its parent */
 	move_vips(mi->vips, mi->nvips, mi->ifindex, mi->vmac.ifindex, mi->vmac.name, 0);
 	move_vips(mi->evips, mi->nevips, mi->ifindex, mi->vmac.ifindex, mi->vmac.name, 0);
 	if (mi->vmac.vip_addr_vmac || mi->vmac.evip_addr_vmac)
@@ -508,7 +507,7 @@ void vrrp_vmac_teardown(struct nlctx *nl)
 	size_t i;
 
 	for (i = 0; i < vm.nmade; i++) {
-		const char *what = vm.made[i].ipvlan ? "ipvlan" : "VMAC";
+		const char *what = "VMAC";       /* 2.2.7's word for an ipvlan too, here */
 
 		if (vm.made[i].ifindex <= 0)
 			continue;
@@ -551,7 +550,7 @@ bool vrrp_vmac_up(const struct vrrp_model_inst *m)
 {
 	if (!m->vmac.use && !m->vmac.use_ipvlan)
 		return true;
-	return m->vmac.ifindex > 0 && !m->vmac.lost;
+	return m->vmac.ifindex > 0 && !m->vmac.lost && !m->vmac.no_source;
 }
 
 int vrrp_vmac_xmit_ifindex(const struct vrrp_model_inst *m)

@@ -76,7 +76,7 @@ def test_ipvlan_link_vips_adverts_and_remade(lab, keepalived_bin):
         pytest.skip("this kernel has no ipvlan (CONFIG_IPVLAN)")
     cap = Capture(lab.netns, lab.procs, lab.ns["obs"])
     r1 = start(lab, keepalived_bin, "r1", ipvlan_conf())
-    wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "ipv1"), 10, what="VIP on ipv1")
+    wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "eth0"), 10, what="VIP on eth0")
     ln = link(lab, "r1", "ipv1")
     info = ln["linkinfo"]
     assert info["info_kind"] == "ipvlan" and info["info_data"]["mode"] == "l2"
@@ -85,14 +85,14 @@ def test_ipvlan_link_vips_adverts_and_remade(lab, keepalived_bin):
     parent_mac = link(lab, "r1", "eth0")["address"]
     assert ln["address"] == parent_mac
     assert IPVLAN_ADDR in addrs(lab.netns, lab.ns["r1"], "ipv1")
-    assert VIP4 not in addrs(lab.netns, lab.ns["r1"], "eth0")
+    assert VIP4 not in addrs(lab.netns, lab.ns["r1"], "ipv1")   # 2.2.7: VIPs on the parent
     t0 = time.time()
     wait_for(lambda: len(cap.select(t0, kind="vrrp", vrid=51)) >= 2, 5, what="adverts")
     assert {(a["src"], a["mac"]) for a in cap.select(t0, kind="vrrp", vrid=51)} == \
         {(IPVLAN_ADDR, parent_mac)}
     lab.netns.exec(lab.ns["r1"], "ip", "link", "del", "ipv1")
     wait_for(lambda: r1.count("(VI_1) Entering MASTER STATE") == 2, 10, what="MASTER again")
-    wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "ipv1"), 3, what="VIP back")
+    wait_for(lambda: VIP4 in addrs(lab.netns, lab.ns["r1"], "eth0"), 3, what="VIP back")
     assert "Interface ipv1 deleted" in r1.log_text()
     r1.signal(signal.SIGTERM)
     r1.wait_exit()
