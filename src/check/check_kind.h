@@ -88,4 +88,14 @@ unsigned ck_sockaddr(const struct ipvs_ip *ip, uint16_t port, struct sockaddr_st
  * applied; -errno on failure. */
 int ck_socket(const struct ck_check *c, int type, int protocol);
 
+/* An attempt's socket, its I/O event and its timeout (kinds that drive a
+ * datagram exchange with plain events: UDP_CHECK, PING_CHECK). */
+struct event;
+struct ck_io {
+	struct event *io, *timer;
+	int fd;                      /* -1: none */
+};
+/* Free both events and close the socket (each only when set). */
+void ck_io_release(struct ck_io *x);
+
 #endif

@@ -199,7 +199,7 @@ static void log_will_retry(const struct ck_check *c, const struct misc_spec *s)
 {
 	unsigned left;
 
-	if (!c->log_all_failures || !c->up || !c->has_run || c->retries_done >= c->retry)
+	if (!ck_logs_failed_attempt(c))
 		return;
 	left = c->retry - c->retries_done;
 	if (s->last == SCRIPT_TIMEDOUT)

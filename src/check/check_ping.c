@@ -43,8 +43,7 @@
 #define PING_DATA_LEN 16
 
 struct ping_run {
-	struct event *io, *timer;
-	int fd;
+	struct ck_io k;
 	uint16_t seq;
 };
 
@@ -100,12 +99,7 @@ static void release(struct ck_check *c)
 
 	if (!r)
 		return;
-	if (r->io)
-		event_free(r->io);
-	if (r->timer)
-		event_free(r->timer);
-	if (r->fd >= 0)
-		close(r->fd);
+	ck_io_release(&r->k);
 	free(r);
 	c->run = NULL;
 }
@@ -164,7 +158,7 @@ static int send_echo(const struct ck_check *c, struct ping_run *r)
 	pkt[6] = (uint8_t)(r->seq >> 8);
 	pkt[7] = (uint8_t)r->seq;
 	memcpy(pkt + 8, "keepalived-ping!", PING_DATA_LEN);
-	if (sendto(r->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0) {
+	if (sendto(r->k.fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0) {
 		int err = errno;
 
 		log_info("send ICMP%s packet fail - errno %d", v6 ? "v6" : "", err);
@@ -186,10 +180,10 @@ static void ping_attempt(struct ck_check *c)
 	}
 	c->run = r;
 	r->seq = ++next_seq;
-	r->fd = ping_socket(c);
-	if (r->fd < 0) {
-		err = -r->fd;
-		r->fd = -1;
+	r->k.fd = ping_socket(c);
+	if (r->k.fd < 0) {
+		err = -r->k.fd;
+		r->k.fd = -1;
 		finish(c, CK_ERROR, strerror(err));
 		return;
 	}
@@ -198,9 +192,9 @@ static void ping_attempt(struct ck_check *c)
 		finish(c, CK_ERROR, strerror(err));
 		return;
 	}
-	r->io = event_new(c->base, r->fd, EV_READ | EV_PERSIST, on_read, c);
-	r->timer = evtimer_new(c->base, on_timeout, c);
-	if (!r->io || !r->timer || event_add(r->io, NULL) < 0 || evtimer_add(r->timer, &tv) < 0)
+	r->k.io = event_new(c->base, r->k.fd, EV_READ | EV_PERSIST, on_read, c);
+	r->k.timer = evtimer_new(c->base, on_timeout, c);
+	if (!r->k.io || !r->k.timer || event_add(r->k.io, NULL) < 0 || evtimer_add(r->k.timer, &tv) < 0)
 		finish(c, CK_ERROR, "out of memory");
 }
 

@@ -115,6 +115,11 @@ static void log_failed(const struct ck_check *c, unsigned retries)
 			 c->rs->label);
 }
 
+bool ck_logs_failed_attempt(const struct ck_check *c)
+{
+	return c->log_all_failures && c->up && c->has_run && c->retries_done < c->retry;
+}
+
 uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome)
 {
 	struct ck_rs *rs = c->rs;

@@ -35,6 +35,11 @@ void ck_result_init(struct ck_model *m);
  * delay_loop).  May change IPVS, log and run scripts. */
 uint64_t ck_result(struct ck_check *c, enum ck_outcome outcome);
 
+/* With log_all_failures, 2.2.7 logs each failed attempt of an up checker
+ * that will be retried (the verdict, " after N retries", is ck_result's):
+ * should the kind log this failure? */
+bool ck_logs_failed_attempt(const struct ck_check *c);
+
 /* A check that sets the real server's weight (MISC_CHECK misc_dynamic,
  * FILE_CHECK): log the change as 2.2.7 does and update IPVS. */
 void ck_result_weight(struct ck_rs *rs, int weight);

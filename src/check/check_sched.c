@@ -157,6 +157,18 @@ unsigned ck_sockaddr(const struct ipvs_ip *ip, uint16_t port, struct sockaddr_st
 	return sizeof(*s4);
 }
 
+void ck_io_release(struct ck_io *x)
+{
+	if (x->io)
+		event_free(x->io);
+	if (x->timer)
+		event_free(x->timer);
+	if (x->fd >= 0)
+		close(x->fd);
+	x->io = x->timer = NULL;
+	x->fd = -1;
+}
+
 int ck_socket(const struct ck_check *c, int type, int protocol)
 {
 	struct sockaddr_storage ss;

@@ -121,7 +121,7 @@ static void fail(struct ck_check *c, enum ck_outcome o, const char *fmt, ...)
 	smtp_cancel(c);
 	/* log_all_failures: 2.2.7 logs each failed attempt that will be
 	 * retried with the verdict's words (the verdict is the funnel's) */
-	if (c->log_all_failures && c->up && c->has_run && c->retries_done < c->retry)
+	if (ck_logs_failed_attempt(c))
 		log_info("SMTP_CHECK %s", why);
 	ck_check_done(c, o, "%s", why);
 }

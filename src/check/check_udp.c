@@ -48,8 +48,7 @@ struct udp_spec {
 };
 
 struct udp_run {
-	struct event *io, *timer;
-	int fd;
+	struct ck_io k;
 };
 
 /* ---- pure helpers --------------------------------------------------------- */
@@ -199,12 +198,7 @@ static void release(struct ck_check *c)
 
 	if (!r)
 		return;
-	if (r->io)
-		event_free(r->io);
-	if (r->timer)
-		event_free(r->timer);
-	if (r->fd >= 0)
-		close(r->fd);
+	ck_io_release(&r->k);
 	free(r);
 	c->run = NULL;
 }
@@ -298,23 +292,23 @@ static void udp_attempt(struct ck_check *c)
 		return;
 	}
 	c->run = r;
-	r->fd = ck_socket(c, SOCK_DGRAM, IPPROTO_UDP);
-	if (r->fd < 0) {
-		err = -r->fd;
-		r->fd = -1;
+	r->k.fd = ck_socket(c, SOCK_DGRAM, IPPROTO_UDP);
+	if (r->k.fd < 0) {
+		err = -r->k.fd;
+		r->k.fd = -1;
 		finish(c, CK_ERROR, strerror(err));
 		return;
 	}
 	len = ck_sockaddr(&c->connect_ip, c->connect_port, &ss);
-	err = connect(r->fd, (struct sockaddr *)&ss, len) < 0 ? errno : -send_probe(r->fd, c->spec);
+	err = connect(r->k.fd, (struct sockaddr *)&ss, len) < 0 ? errno : -send_probe(r->k.fd, c->spec);
 	if (err) {
 		log_attempt_failed(c);
 		finish(c, err == ECONNREFUSED ? CK_REFUSED : CK_ERROR, strerror(err));
 		return;
 	}
-	r->io = event_new(c->base, r->fd, EV_READ | EV_PERSIST, on_read, c);
-	r->timer = evtimer_new(c->base, on_timeout, c);
-	if (!r->io || !r->timer || event_add(r->io, NULL) < 0 || evtimer_add(r->timer, &tv) < 0)
+	r->k.io = event_new(c->base, r->k.fd, EV_READ | EV_PERSIST, on_read, c);
+	r->k.timer = evtimer_new(c->base, on_timeout, c);
+	if (!r->k.io || !r->k.timer || event_add(r->k.io, NULL) < 0 || evtimer_add(r->k.timer, &tv) < 0)
 		finish(c, CK_ERROR, "out of memory");
 }
 
