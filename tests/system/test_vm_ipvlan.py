@@ -20,16 +20,13 @@ good (the peer takes over); ours becomes MASTER again.
 """
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from test_vm_ipvs import VmRun, _cache_dir
+from vm_guest import boot_guest
 
 HERE = Path(__file__).resolve().parent
 VM_DIR = HERE.parent / "vm"
@@ -46,50 +43,13 @@ GARP = re.compile(r"^(\S+) (\S+) > ff:ff:ff:ff:ff:ff, ethertype ARP .* "
                   r"Request who-has (\S+) \(ff:ff:ff:ff:ff:ff\) tell \3,")
 
 
-def _ipvlan_module(cache, image):
-    kver = (image / "kver").read_text().strip()
-    for ko in cache.glob(f"kernel/*/lib/modules/{kver}/kernel/drivers/net/ipvlan/ipvlan.ko"):
-        return ko
-    return None
-
-
 @pytest.fixture(scope="module")
 def run(keepalived_bin, tmp_path_factory):
-    if shutil.which("qemu-system-x86_64") is None:
-        pytest.skip("qemu-system-x86_64 missing (apt-get install qemu-system-x86)")
-    bins = [str(keepalived_bin)]
-    kas = ["keepalived"]
-    ref = Path(os.environ.get("KEEPALIVED_REF", "/usr/sbin/keepalived"))
-    if ref.is_file() and os.access(ref, os.X_OK):
-        d = tmp_path_factory.mktemp("refbin")
-        shutil.copy2(ref, d / "keepalived-ref")
-        bins.append(str(d / "keepalived-ref"))
-        kas.append("keepalived-ref")
     tcpdump = shutil.which("tcpdump")
-    if tcpdump:
-        bins.append(tcpdump)
-    cache = _cache_dir()
-    image = cache / "image-ipvlan"
-    env = dict(os.environ, VM_CACHE=str(cache))
-    r = subprocess.run(["bash", str(VM_DIR / "build-image.sh"), "-o", str(image), *bins],
-                       env=env, capture_output=True, text=True, timeout=600)
-    if r.returncode == 77:
-        pytest.skip("VM image: " + r.stderr.strip().splitlines()[-1])
-    assert r.returncode == 0, f"build-image.sh failed:\n{r.stderr}"
-    ko = _ipvlan_module(cache, image)
-    if ko is None:
-        pytest.skip("ipvlan.ko not found in the VM kernel")
-    script = tmp_path_factory.mktemp("guest") / "ipvlan-guest.sh"
-    script.write_text(f'KAS="{" ".join(kas)}"\n' + (VM_DIR / "ipvlan-guest.sh").read_text())
-    start = time.monotonic()
-    r = subprocess.run(["bash", str(VM_DIR / "run-in-vm.sh"), "-d", str(image),
-                        "-t", str(BOOT_LIMIT), str(script), *map(str, GUEST_FILES), str(ko)],
-                       capture_output=True, text=True, timeout=BOOT_LIMIT + 30)
-    if r.returncode == 77:
-        pytest.skip("VM: " + r.stderr.strip())
-    vm = VmRun(r.returncode, r.stdout, r.stderr, time.monotonic() - start)
-    print(f"VM boot+script: {vm.seconds:.2f} s; {r.stderr.strip()}")
-    vm.kas = kas
+    vm = boot_guest(tmp_path_factory, keepalived_bin, image_name="image-ipvlan",
+                    guest="ipvlan-guest.sh", guest_files=GUEST_FILES,
+                    module="drivers/net/ipvlan/ipvlan.ko", tools=[tcpdump] if tcpdump else [],
+                    boot_limit=BOOT_LIMIT)
     vm.has_dump = tcpdump is not None
     return vm
 

@@ -19,14 +19,11 @@ reload-b.conf.  Three witnesses that a reload touches only what changed:
 
 import os
 import re
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from test_vm_ipvs import VmRun, _cache_dir
+from vm_guest import boot_guest
 
 HERE = Path(__file__).resolve().parent
 VM_DIR = HERE.parent / "vm"
@@ -67,50 +64,15 @@ def _find_tool(keepalived_bin, name):
     return None
 
 
-def _nlmon_module(cache, image):
-    kver = (image / "kver").read_text().strip()
-    for ko in cache.glob(f"kernel/*/lib/modules/{kver}/kernel/drivers/net/nlmon.ko"):
-        return ko
-    return None
-
-
 @pytest.fixture(scope="module")
 def run(keepalived_bin, tmp_path_factory):
-    if shutil.which("qemu-system-x86_64") is None:
-        pytest.skip("qemu-system-x86_64 missing (apt-get install qemu-system-x86)")
     sniff = _find_tool(keepalived_bin, "nl_sniff")
     if sniff is None:
         pytest.skip("tests/vm/nl_sniff not built (make check builds it)")
-    bins = [str(keepalived_bin), str(sniff)]
-    kas = ["keepalived"]
-    ref = Path(os.environ.get("KEEPALIVED_REF", "/usr/sbin/keepalived"))
-    if ref.is_file() and os.access(ref, os.X_OK):
-        d = tmp_path_factory.mktemp("refbin")
-        shutil.copy2(ref, d / "keepalived-ref")
-        bins.append(str(d / "keepalived-ref"))
-        kas.append("keepalived-ref")
-    cache = _cache_dir()
-    image = cache / "image-reload"
-    env = dict(os.environ, VM_CACHE=str(cache))
-    r = subprocess.run(["bash", str(VM_DIR / "build-image.sh"), "-o", str(image), *bins],
-                       env=env, capture_output=True, text=True, timeout=600)
-    if r.returncode == 77:
-        pytest.skip("VM image: " + r.stderr.strip().splitlines()[-1])
-    assert r.returncode == 0, f"build-image.sh failed:\n{r.stderr}"
-    nlmon = _nlmon_module(cache, image)
-    if nlmon is None:
-        pytest.skip("nlmon.ko not found in the VM kernel")
-    script = tmp_path_factory.mktemp("guest") / "reload-guest.sh"
-    script.write_text(f'KAS="{" ".join(kas)}"\n' + (VM_DIR / "reload-guest.sh").read_text())
-    start = time.monotonic()
-    r = subprocess.run(["bash", str(VM_DIR / "run-in-vm.sh"), "-d", str(image),
-                        "-t", str(BOOT_LIMIT), str(script), *map(str, GUEST_FILES), str(nlmon)],
-                       capture_output=True, text=True, timeout=BOOT_LIMIT + 30)
-    if r.returncode == 77:
-        pytest.skip("VM: " + r.stderr.strip())
-    vm = VmRun(r.returncode, r.stdout, r.stderr, time.monotonic() - start)
-    print(f"VM boot+script: {vm.seconds:.2f} s; {r.stderr.strip()}")
-    vm.has_ref = "keepalived-ref" in kas
+    vm = boot_guest(tmp_path_factory, keepalived_bin, image_name="image-reload",
+                    guest="reload-guest.sh", guest_files=GUEST_FILES,
+                    module="drivers/net/nlmon.ko", tools=[sniff], boot_limit=BOOT_LIMIT)
+    vm.has_ref = "keepalived-ref" in vm.kas
     return vm
 
 
