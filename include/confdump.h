@@ -17,8 +17,11 @@ void confdump_text(FILE *out, const struct conf_node *block, int indent);
 void confdump_json(FILE *out, const struct conf_node *block);
 /* Print `s` as a JSON string literal. */
 void confdump_json_string(FILE *out, const char *s);
-/* The "Global definitions" section shared by every data file. */
+/* The "Global definitions" section shared by every data file: its
+ * heading (with the time of the dump), then the global_defs settings. */
 void confdump_globals(FILE *out, const struct conf *conf);
+void confdump_globals_heading(FILE *out);
+void confdump_global_defs(FILE *out, const struct conf *conf);
 /* Every top-level block named `name`: "<title> = <block name>" and its
  * contents. */
 void confdump_blocks(FILE *out, const struct conf *conf, const char *name, const char *title);

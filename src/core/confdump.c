@@ -106,9 +106,8 @@ void confdump_json(FILE *out, const struct conf_node *block)
 	fputc('}', out);
 }
 
-void confdump_globals(FILE *out, const struct conf *conf)
+void confdump_globals_heading(FILE *out)
 {
-	const struct conf_node *n;
 	char stamp[64];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -117,10 +116,22 @@ void confdump_globals(FILE *out, const struct conf *conf)
 	strftime(stamp, sizeof(stamp), "%a %b %e %H:%M:%S %Y", &tm);
 	fprintf(out, "------< Global definitions >------\n");
 	fprintf(out, " Dump written = %s\n", stamp);
+}
+
+void confdump_global_defs(FILE *out, const struct conf *conf)
+{
+	const struct conf_node *n;
+
 	conf_foreach(n, conf->root) {
 		if (conf_node_name(n) && !strcmp(conf_node_name(n), "global_defs"))
 			confdump_text(out, n, 1);
 	}
+}
+
+void confdump_globals(FILE *out, const struct conf *conf)
+{
+	confdump_globals_heading(out);
+	confdump_global_defs(out, conf);
 }
 
 void confdump_blocks(FILE *out, const struct conf *conf, const char *name, const char *title)

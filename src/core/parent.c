@@ -45,7 +45,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -83,7 +82,6 @@ static void all_stopped(void)
  * child_wait_time is a top-level keyword in 2.2.7, not a global_defs one. */
 static void keep_settings(const struct conf *conf)
 {
-	const struct conf_node *n;
 	size_t len = 0;
 	FILE *mem;
 
@@ -94,10 +92,7 @@ static void keep_settings(const struct conf *conf)
 	mem = open_memstream(&par.globals, &len);
 	if (!mem)
 		return;
-	conf_foreach(n, conf->root) {
-		if (conf_node_name(n) && !strcmp(conf_node_name(n), "global_defs"))
-			confdump_text(mem, n, 1);
-	}
+	confdump_global_defs(mem, conf);
 	fclose(mem);
 }
 
@@ -192,14 +187,7 @@ static void reload(void)
 /* confdump_globals() of the tree we no longer hold. */
 static void print_globals(FILE *out)
 {
-	char stamp[64];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%a %b %e %H:%M:%S %Y", &tm);
-	fprintf(out, "------< Global definitions >------\n");
-	fprintf(out, " Dump written = %s\n", stamp);
+	confdump_globals_heading(out);
 	if (par.globals)
 		fputs(par.globals, out);
 }

@@ -62,12 +62,13 @@ void reload_blob_close_fds(unsigned first)
 	close_range(keep + 1, ~0U, 0);
 }
 
-static bool pwrite_all(const void *buf, size_t len, off_t off)
+/* pwrite() (write=true) or pread() all of buf at off in the memfd. */
+static bool memfd_io(void *buf, size_t len, off_t off, bool write)
 {
-	const unsigned char *p = buf;
+	unsigned char *p = buf;
 
 	while (len) {
-		ssize_t n = pwrite(rb_fd, p, len, off);
+		ssize_t n = write ? pwrite(rb_fd, p, len, off) : pread(rb_fd, p, len, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -82,27 +83,14 @@ static bool pwrite_all(const void *buf, size_t len, off_t off)
 
 static bool pread_all(void *buf, size_t len, off_t off)
 {
-	unsigned char *p = buf;
-
-	while (len) {
-		ssize_t n = pread(rb_fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return true;
+	return memfd_io(buf, len, off, false);
 }
 
 static bool write_head(uint64_t seq, uint64_t len)
 {
 	struct rb_head h = { .magic = RB_MAGIC, .seq = seq, .len = len };
 
-	return pwrite_all(&h, sizeof(h), 0);
+	return memfd_io(&h, sizeof(h), 0, true);
 }
 
 void reload_blob_publish(const struct conf *c)

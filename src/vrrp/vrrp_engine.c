@@ -28,6 +28,7 @@
 #include "vrrp_track.h"
 #include "vrrp_vmac.h"
 #include "vrrp_reload.h"
+#include "vrrp_route_watch.h"
 #include "vrrp_routes.h"
 #include "vrrp_sync.h"
 
@@ -53,6 +54,7 @@ static void on_link(void *arg, const struct nl_link_event *ev)
 
 	(void)arg;
 	vrrp_vmac_link_event(&eng.model, eng.head, &eng.nl, ev);   /* our VMACs deleted by hand */
+	vrrp_route_watch_link(ev);                                  /* static entries */
 	for (in = eng.head; in; in = in->next)
 		if (in->m->ifindex == ev->ifindex && in->link_up != up)
 			changed = true;
@@ -69,6 +71,7 @@ static void on_addr(void *arg, const struct nl_addr_event *ev)
 	char ifname[IF_NAMESIZE] = "?", buf[INET6_ADDRSTRLEN];
 
 	(void)arg;
+	vrrp_route_watch_addr(ev);          /* a static address deleted by hand */
 	if (!ev->deleted) {
 		for (in = eng.head; in; in = in->next)
 			vrrp_inst_addr_added(in, ev->ifindex);
@@ -87,6 +90,7 @@ static void on_resync(void *arg)
 	struct sys_link l;
 
 	(void)arg;
+	vrrp_route_watch_resync();
 	for (in = eng.head; in; in = in->next)
 		if (nl_link_get(&eng.nl, in->m->ifindex, NULL, &l) == 0)
 			vrrp_inst_link(in, l.oper_up);

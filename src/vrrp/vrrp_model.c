@@ -319,6 +319,7 @@ static void read_scalars(const struct conf_node *inst, const struct globals *g,
 	notify_of(inst, "notify_master_rx_lower_pri", &mi->notify_rx_lower);   /* ops */
 	mi->notify_prio_changes = conf_get_bool(inst, "notify_priority_changes",
 						g->notify_prio_changes);
+	mi->notify_prio_own = conf_find(inst, "notify_priority_changes") != NULL;
 	read_auth(inst, mi);
 }
 
@@ -375,32 +376,6 @@ static void free_inst(struct vrrp_model_inst *mi)
 	free(mi->peers);
 }
 
-/* A sync group's notify_priority_changes applies to the members that do
- * not set it themselves (2.2.7, observed). */
-static void group_prio_changes(const struct conf *conf, struct vrrp_model *m)
-{
-	const struct conf_node *g, *grp, *line, *n;
-
-	conf_foreach(g, conf->root) {
-		const char *nm = conf_node_name(g);
-
-		if (!nm || strcmp(nm, "vrrp_sync_group") || !conf_find(g, "notify_priority_changes") ||
-		    !(grp = conf_find(g, "group")))
-			continue;
-		conf_foreach(line, grp)
-			for (size_t i = 0; line->argc > 0 && i < m->ninst; i++) {
-				if (strcmp(m->inst[i].name, line->argv[0]))
-					continue;
-				conf_foreach(n, conf->root)
-					if (conf_node_name(n) && !strcmp(conf_node_name(n), "vrrp_instance") &&
-					    n->argc > 0 && !strcmp(n->argv[0], m->inst[i].name) &&
-					    !conf_find(n, "notify_priority_changes"))
-						m->inst[i].notify_prio_changes =
-							conf_get_bool(g, "notify_priority_changes", false);
-			}
-	}
-}
-
 int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_model *out)
 {
 	const struct conf_node *n;
@@ -428,7 +403,6 @@ int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_mode
 	}
 	if (vrrp_model_sync_build(conf, out) < 0)        /* sync groups (vrrp_sync.c) */
 		return -1;
-	group_prio_changes(conf, out);
 	if (vrrp_model_routes_build(conf, nl, out) < 0)   /* routes, rules, statics (vrrp_routes.h) */
 		return -1;
 	return vrrp_model_track_build(conf, nl, out);     /* tracking (vrrp_model_track.c) */

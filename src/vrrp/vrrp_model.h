@@ -97,6 +97,7 @@ struct vrrp_model_inst {
 	/* notify_priority_changes (instance, else its sync group, else global_defs
 	 * vrrp_notify_priority_changes): FIFO lines on priority changes */
 	bool notify_prio_changes;
+	bool notify_prio_own;        /* set in the instance: its sync group's does not apply */
 };
 
 struct vrrp_model {

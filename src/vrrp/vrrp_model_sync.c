@@ -63,6 +63,11 @@ static bool build_group(struct vrrp_model_group *g, const struct conf_node *b,
 					continue;
 				m->inst[k].sync_group = (int)gi;
 				g->members[g->nmembers++] = (size_t)k;
+				/* the group's notify_priority_changes, unless the
+				 * member sets its own (2.2.7, observed) */
+				if (!m->inst[k].notify_prio_own && conf_find(b, "notify_priority_changes"))
+					m->inst[k].notify_prio_changes =
+						conf_get_bool(b, "notify_priority_changes", false);
 			}
 		}
 	}

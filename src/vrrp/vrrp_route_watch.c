@@ -14,8 +14,9 @@
  * missing) proves the deletion.  A kernel message overflow re-adds every
  * static entry (an existing one is left alone).
  *
- * Static addresses are watched through a link and address monitor
- * (nl_monitor.h): a deleted one is added back at once ("Restoring deleted
+ * Static addresses are watched through the engine's link and address
+ * monitor (vrrp_engine.c passes its events on): a deleted one is added
+ * back at once ("Restoring deleted
  * static address A/P dev D scope S set"), and when an interface holding
  * static entries comes back up (the kernel flushed its routes when it went
  * down) its static addresses and routes are added again, each logged as
@@ -56,8 +57,6 @@ static struct {
 	size_t nsrules;
 	const struct vrrp_vip *saddrs;
 	size_t nsaddrs;
-	struct nl_monitor *mon;      /* links and addresses (static entries) */
-	struct event *mon_ev;
 	struct { int ifindex; bool up; } links[MAX_LINKS];
 	size_t nlinks;
 } w;
@@ -211,9 +210,8 @@ static void restore_link(int ifindex)
 		}
 }
 
-static void on_link(void *arg, const struct nl_link_event *ev)
+void vrrp_route_watch_link(const struct nl_link_event *ev)
 {
-	(void)arg;
 	for (size_t i = 0; i < w.nlinks; i++) {
 		bool up = !ev->deleted && ev->oper_up;
 
@@ -225,16 +223,14 @@ static void on_link(void *arg, const struct nl_link_event *ev)
 	}
 }
 
-static void on_addr(void *arg, const struct nl_addr_event *ev)
+void vrrp_route_watch_addr(const struct nl_addr_event *ev)
 {
-	(void)arg;
 	if (ev->deleted)
 		restore_addrs(ev);
 }
 
-static void on_resync(void *arg)
+void vrrp_route_watch_resync(void)
 {
-	(void)arg;
 	restore_addrs(NULL);
 }
 
@@ -348,14 +344,6 @@ static void open_socket(void)
 	event_add(w.ev, NULL);
 }
 
-static void on_monitor(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	nl_monitor_dispatch(w.mon);
-}
-
 static void note_link(int ifindex)
 {
 	struct sys_link l;
@@ -370,13 +358,9 @@ static void note_link(int ifindex)
 	w.links[w.nlinks++].up = nl_link_get(w.nl, ifindex, NULL, &l) == 0 && l.oper_up;
 }
 
-/* The interfaces holding static entries (their state now), and the
- * monitor, opened once when there are some. */
+/* The interfaces holding static entries, and their state now. */
 static void watch_links(void)
 {
-	static const struct nl_monitor_ops ops = {
-		.link = on_link, .addr = on_addr, .resync = on_resync
-	};
 	size_t i;
 
 	w.nlinks = 0;
@@ -385,17 +369,6 @@ static void watch_links(void)
 	for (i = 0; i < w.nsroutes; i++)
 		for (int j = 0; j < w.sroutes[i].r.n_nh; j++)
 			note_link(w.sroutes[i].r.nh[j].ifindex);
-	if (w.mon || !w.nlinks || !w.base)
-		return;
-	if (!(w.mon = nl_monitor_open(&ops, NULL)) ||
-	    !(w.mon_ev = event_new(w.base, nl_monitor_fd(w.mon), EV_READ | EV_PERSIST, on_monitor,
-				   NULL))) {
-		log_warnx("cannot watch static addresses: deleted ones will not be restored");
-		nl_monitor_close(w.mon);
-		w.mon = NULL;
-		return;
-	}
-	event_add(w.mon_ev, NULL);
 }
 
 void vrrp_route_watch_init(struct event_base *base, struct nlctx *nl)
@@ -423,8 +396,5 @@ void vrrp_route_watch_close(void)
 		event_free(w.ev);
 	if (w.sk)
 		nl_socket_free(w.sk);
-	if (w.mon_ev)
-		event_free(w.mon_ev);
-	nl_monitor_close(w.mon);
 	memset(&w, 0, sizeof(w));
 }

@@ -28,4 +28,14 @@ void vrrp_route_watch_model(const struct vrrp_model *m);
 /* Stop watching; safe when not open. */
 void vrrp_route_watch_close(void);
 
+/* Link and address events of the engine's monitor (vrrp_engine.c): a
+ * deleted static address is restored, an interface holding static entries
+ * that comes back up gets them again; after a monitor overflow (resync)
+ * every static address is checked.  No effect outside start..close. */
+struct nl_link_event;
+struct nl_addr_event;
+void vrrp_route_watch_link(const struct nl_link_event *ev);
+void vrrp_route_watch_addr(const struct nl_addr_event *ev);
+void vrrp_route_watch_resync(void);
+
 #endif
