@@ -90,8 +90,13 @@ static void run_child(struct child *c, pid_t parent)
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
+	if (getppid() != parent) {
+		/* The parent died before PDEATHSIG was armed: no TERM will come.
+		 * Leave no pid file naming us behind (the parent may have written
+		 * it already). */
+		pidfile_remove(c->pidfile, getpid());
 		_exit(KA_EXIT_FAILURE);
+	}
 	log_close();
 	reload_blob_close_fds(3);     /* all but the configuration memfd */
 	/* Signals stay blocked: the child loop unblocks them once its own
