@@ -34,6 +34,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <event2/event.h>
+
 #include "check_model.h"
 #include "check_result.h"
 
@@ -90,12 +92,15 @@ int ck_socket(const struct ck_check *c, int type, int protocol);
 
 /* An attempt's socket, its I/O event and its timeout (kinds that drive a
  * datagram exchange with plain events: UDP_CHECK, PING_CHECK). */
-struct event;
 struct ck_io {
 	struct event *io, *timer;
 	int fd;                      /* -1: none */
 };
 /* Free both events and close the socket (each only when set). */
 void ck_io_release(struct ck_io *x);
+/* Wait for x->fd to be readable (on_read, persistent) for at most tv
+ * (on_timeout), both called with c; -1 when out of memory. */
+int ck_io_arm(struct ck_io *x, struct ck_check *c, event_callback_fn on_read,
+	      event_callback_fn on_timeout, const struct timeval *tv);
 
 #endif

@@ -192,9 +192,7 @@ static void ping_attempt(struct ck_check *c)
 		finish(c, CK_ERROR, strerror(err));
 		return;
 	}
-	r->k.io = event_new(c->base, r->k.fd, EV_READ | EV_PERSIST, on_read, c);
-	r->k.timer = evtimer_new(c->base, on_timeout, c);
-	if (!r->k.io || !r->k.timer || event_add(r->k.io, NULL) < 0 || evtimer_add(r->k.timer, &tv) < 0)
+	if (ck_io_arm(&r->k, c, on_read, on_timeout, &tv) < 0)
 		finish(c, CK_ERROR, "out of memory");
 }
 

@@ -169,6 +169,16 @@ void ck_io_release(struct ck_io *x)
 	x->fd = -1;
 }
 
+int ck_io_arm(struct ck_io *x, struct ck_check *c, event_callback_fn on_read,
+	      event_callback_fn on_timeout, const struct timeval *tv)
+{
+	x->io = event_new(c->base, x->fd, EV_READ | EV_PERSIST, on_read, c);
+	x->timer = evtimer_new(c->base, on_timeout, c);
+	if (!x->io || !x->timer || event_add(x->io, NULL) < 0 || evtimer_add(x->timer, tv) < 0)
+		return -1;
+	return 0;
+}
+
 int ck_socket(const struct ck_check *c, int type, int protocol)
 {
 	struct sockaddr_storage ss;
