@@ -87,6 +87,18 @@ def wait_for(pred, timeout=10.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
+def stop_popen(proc, timeout=10):
+    """TERM a server started with Popen (if still running), KILL it after timeout."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def alive(pid):
     """True if pid exists and is not a zombie."""
     try:

@@ -38,6 +38,7 @@ from pathlib import Path
 import pytest
 
 from conftest import is_root, read_pidfile, wait_for
+from procutil import stop_popen
 
 REF_GENHASH = Path("/usr/bin/genhash")
 N_ADDRS = 14
@@ -164,13 +165,7 @@ class Nginx:
         return True
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_popen(self.proc)
 
 
 @pytest.fixture(scope="module")

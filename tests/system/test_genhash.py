@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from conftest import is_root, wait_for
+from procutil import stop_popen
 
 REF_GENHASH = Path(os.environ.get("GENHASH_REF", "/usr/bin/genhash"))
 RUN_TIMEOUT = 30
@@ -246,12 +247,7 @@ class Nginx:
         return True
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_popen(self.proc)
 
 
 @pytest.fixture(scope="module")
