@@ -28,6 +28,7 @@
 
 #include <netlink/msg.h>
 #include <netlink/socket.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "ipvs_nl.h"
 #include "ipvs_nl_int.h"

@@ -37,6 +37,7 @@
 #include <netlink/socket.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "ipvs_nl.h"
 #include "ipvs_nl_int.h"

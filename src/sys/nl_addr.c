@@ -14,6 +14,7 @@
 #include <netlink/addr.h>
 #include <netlink/cache.h>
 #include <netlink/route/addr.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_addr.h"
 

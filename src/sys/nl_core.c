@@ -23,6 +23,7 @@
 #include <netlink/socket.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_core.h"
 #include "nl_errors.h"

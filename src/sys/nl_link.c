@@ -16,6 +16,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/inet6.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_link.h"
 

@@ -20,6 +20,7 @@
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 #include <netlink/handlers.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_monitor.h"
 

@@ -17,6 +17,7 @@
 #include <netlink/route/nexthop.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_route.h"
 

@@ -15,6 +15,7 @@
 #include <netlink/route/rule.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_rule.h"
 

@@ -16,6 +16,7 @@
 #include <linux/rtnetlink.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "nl_addr.h"
 #include "nl_link.h"

@@ -34,6 +34,7 @@
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
+#include "nl_dl.h"  /* after <netlink/...>: libnl loaded on first use */
 
 #include "log.h"
 #include "nl_addr.h"

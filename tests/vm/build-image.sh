@@ -122,6 +122,20 @@ copy_with_libs() {
 	done
 }
 
+# Libraries keepalived opens with dlopen() on first use, which ldd cannot
+# see: libnl (include/nl_dl.h) and the nftables firewall's libnftnl and
+# libmnl (src/vrrp/vrrp_nft_dl.c).  Copied when the host has them.
+DLOPEN_LIBS="libnl-3.so.200 libnl-route-3.so.200 libnl-genl-3.so.200 libnftnl.so.11 libmnl.so.0"
+
+copy_dlopen_libs() {
+	local soname path
+	for soname in $DLOPEN_LIBS; do
+		path=$(ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ { print $NF; exit }')
+		[ -n "$path" ] && [ ! -e "$STAGE$path" ] && copy_with_libs "$path"
+	done
+	return 0
+}
+
 # Module files for all our modules, in load order, without duplicates.
 module_list() {
 	local m mods=$EXTRA_MODULES
@@ -194,6 +208,7 @@ build_initramfs() {
 	for b in "$@"; do
 		copy_with_libs "$b" "/usr/local/bin/$(basename "$b")"
 	done
+	copy_dlopen_libs
 	: >"$STAGE/etc/modules.order"
 	for ko in $(module_list); do
 		mkdir -p "$STAGE$(dirname "${ko#"$KROOT"}")"
