@@ -11,6 +11,12 @@
  *                   errors hand the new tree to ops->reload(); the old
  *                   tree is freed afterwards.  A file that changed under
  *                   us and now has errors keeps the running configuration.
+ *
+ * A child whose state owns everything it needs from the tree sets
+ * drop_conf: the tree is then freed as soon as start() or reload() has
+ * returned, and the heap trimmed (malloc_trim), so the child does not keep
+ * the whole configuration for its lifetime; its hooks see ctx->conf NULL
+ * from then on.
  *   USR1            write ops->data_file   with ops->dump_data
  *   USR2            write ops->stats_file  with ops->dump_stats
  *   SIGRTMAX-1      (STATS_CLEAR) write stats, then ops->clear_stats
@@ -39,6 +45,8 @@ struct child_ops {
 	 * returns (it is freed right after).  Return 0, or a KA_EXIT_* code
 	 * to exit (the parent then respawns the child with the new tree). */
 	int (*reload)(const struct proc_ctx *ctx, struct event_base *base);
+	/* Free ctx->conf once start() / reload() has returned (see above). */
+	bool drop_conf;
 	const char *data_file, *stats_file, *json_file;
 	void (*dump_data)(FILE *out, const struct proc_ctx *ctx);
 	void (*dump_stats)(FILE *out, const struct proc_ctx *ctx);

@@ -28,7 +28,8 @@ enum smtp_alert_scope {
 };
 
 /* Read the settings from conf and create the client on base.  Returns
- * true when alerts can be sent.  Calling it again replaces the old state. */
+ * true when alerts can be sent.  Calling it again replaces the old state.
+ * Nothing of conf is kept: it may be freed afterwards. */
 bool smtp_alert_init(const struct conf *conf, struct event_base *base);
 /* Drop queued mails and free everything (child stop). */
 void smtp_alert_close(void);

@@ -6,10 +6,13 @@
  * base, unblock, call the child's start hook, and run until TERM.  The
  * tree comes from the parent across fork(), or, for a child respawned
  * after the parent dropped its tree (parent.c), from reading the file;
- * at reload, from the parent's memfd (reload_blob.h) or the file.
+ * at reload, from the parent's memfd (reload_blob.h) or the file.  A
+ * child with drop_conf gives the tree back once it is started or
+ * reloaded (drop_tree()).
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,20 @@ static void write_report(struct child_state *cs, const char *name,
 	dumpfile_commit(&d);
 }
 
+/* The child holds nothing of its tree any more (drop_conf): free it, and
+ * give the freed pages back (the tree's chunks are mostly in the middle of
+ * the heap, which only malloc_trim() returns to the kernel).  Inherited
+ * across fork(), the tree is ours to free like a loaded one. */
+static void drop_tree(struct child_state *cs)
+{
+	if (!cs->ops->drop_conf || !cs->ctx.conf)
+		return;
+	conf_free((struct conf *)cs->ctx.conf);
+	cs->ctx.conf = NULL;
+	cs->own_conf = false;
+	malloc_trim(0);
+}
+
 /* Take the tree the parent has checked, or load the file again, quietly:
  * the parent has logged its diagnostics. */
 static void reload(struct child_state *cs)
@@ -82,6 +99,7 @@ static void reload(struct child_state *cs)
 	conf_free((struct conf *)cs->ctx.conf);
 	cs->ctx.conf = conf;
 	cs->own_conf = true;
+	drop_tree(cs);
 	if (rc != 0) {
 		log_errx("%s child: reload failed, exiting to be restarted", cs->ops->desc->name);
 		cs->exit_code = rc;
@@ -168,6 +186,7 @@ int child_loop_run(const struct child_ops *ops, const struct proc_ctx *ctx)
 	rc = ops->start ? ops->start(&cs.ctx, cs.base) : 0;
 	if (rc != 0)
 		return rc;
+	drop_tree(&cs);
 	event_base_dispatch(cs.base);
 	/* The parent removes it too when it reaps us, unless it died first. */
 	pidfile_remove(ctx->pidfile, getpid());

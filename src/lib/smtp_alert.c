@@ -32,12 +32,14 @@
 static struct {
 	struct smtp_client *client;
 	char *from;
-	const char **to;                 /* point into the tree */
+	const char **to;                 /* point into to_text */
+	char *to_text;                   /* the recipients, NUL separated (ours: the
+					    VRRP child frees its tree once started) */
 	size_t nto;
 	char router_id[256];
 	int dflt_all, dflt_vrrp, dflt_checker;   /* -1 unset, else 0/1 */
 	bool no_faults;                  /* no_email_faults: no mail on FAULT */
-	char **vrrp_names;               /* instances and groups wanting alerts */
+	char **vrrp_names;               /* instances and groups wanting alerts (copies) */
 	size_t n_vrrp;
 } A;
 
@@ -109,25 +111,37 @@ static void remember_vrrp(const struct conf *conf)
 		if (!grown)
 			return;
 		A.vrrp_names = grown;
-		A.vrrp_names[A.n_vrrp++] = n->argv[0];
+		if (!(A.vrrp_names[A.n_vrrp] = strdup(n->argv[0])))
+			return;
+		A.n_vrrp++;
 	}
 }
 
 static void read_recipients(const struct conf_node *g)
 {
 	const struct conf_node *list = conf_find_last(g, "notification_email"), *n;
-	size_t count = 0;
+	size_t count = 0, len = 0;
+	char *p;
 
 	if (!list)
 		return;
 	conf_foreach(n, list)
-		count++;
+		if (n->argc > 0) {
+			count++;
+			len += strlen(n->argv[0]) + 1;
+		}
 	A.to = calloc(count ? count : 1, sizeof(*A.to));
-	if (!A.to)
+	A.to_text = p = malloc(len ? len : 1);
+	if (!A.to || !A.to_text)
 		return;
 	conf_foreach(n, list)
-		if (n->argc > 0)
-			A.to[A.nto++] = n->argv[0];
+		if (n->argc > 0) {
+			size_t l = strlen(n->argv[0]) + 1;
+
+			memcpy(p, n->argv[0], l);
+			A.to[A.nto++] = p;
+			p += l;
+		}
 }
 
 bool smtp_alert_init(const struct conf *conf, struct event_base *base)
@@ -168,6 +182,9 @@ void smtp_alert_close(void)
 	smtp_client_free(A.client);
 	free(A.from);
 	free(A.to);
+	free(A.to_text);
+	for (size_t i = 0; i < A.n_vrrp; i++)
+		free(A.vrrp_names[i]);
 	free(A.vrrp_names);
 	memset(&A, 0, sizeof(A));
 	A.dflt_all = A.dflt_vrrp = A.dflt_checker = -1;

@@ -3,7 +3,11 @@
  * engine (vrrp_engine.h).  start() builds and starts the instances from
  * the inherited tree, stop() (TERM) takes every instance to STOP, and the
  * dump hooks print the running instances (vrrp_dump.h) after the
- * configured globals.
+ * configured globals.  Nothing refers to the tree once start() or reload()
+ * has returned (the model owns its strings, the dump keeps its
+ * configuration sections as text: vrrp_dump_conf.h), so the child loop
+ * frees it then (drop_conf): with 1,000 instances that is most of the
+ * child's heap.
  */
 #include "config.h"
 
@@ -14,11 +18,11 @@
 
 #include "childloop.h"
 #include "conf.h"
-#include "confdump.h"
 #include "log.h"
 #include "smtp_alert.h"
 #include "options.h"
 #include "vrrp_dump.h"
+#include "vrrp_dump_conf.h"
 #include "vrrp_engine.h"
 #include "vrrp_fifo.h"
 #include "vrrp_lvs_syncd.h"
@@ -46,6 +50,7 @@ static int vrrp_start(const struct proc_ctx *ctx, struct event_base *base)
 	int r;
 
 	smtp_alert_init(ctx->conf, base);      /* smtp_alert */
+	vrrp_dump_conf_keep(ctx->conf);        /* the data dump's configuration sections */
 	log_info("VRRP child started: %u instance(s), %u sync group(s)",
 		 conf_count(ctx->conf->root, "vrrp_instance"),
 		 conf_count(ctx->conf->root, "vrrp_sync_group"));
@@ -67,6 +72,8 @@ static int vrrp_reload(const struct proc_ctx *ctx, struct event_base *base)
 {
 	int r;
 
+	vrrp_dump_conf_keep(ctx->conf);
+	smtp_alert_init(ctx->conf, base);      /* the new smtp_server and recipients, as 2.2.7 */
 	vrrp_runas_init(ctx->conf);            /* ops: the new tree's script_user */
 	vrrp_fifo_reload(base, ctx->conf);     /* ops: FIFOs and scripts restarted, as 2.2.7 */
 	r = vrrp_engine_reload(ctx->conf);
@@ -83,6 +90,7 @@ static void vrrp_stop(void)
 	vrrp_engine_stop();
 	vrrp_lvs_syncd_stop();
 	vrrp_fifo_close();             /* ops */
+	vrrp_dump_conf_free();
 }
 
 static void vrrp_clear_stats(void)
@@ -95,16 +103,10 @@ static void vrrp_clear_stats(void)
 
 static void vrrp_dump_data(FILE *out, const struct proc_ctx *ctx)
 {
-	confdump_globals(out, ctx->conf);
+	(void)ctx;                     /* ctx->conf is NULL: dropped after start */
+	vrrp_dump_conf_globals(out);
 	vrrp_dump_instances(out, vrrp_engine_instances());
-	fprintf(out, "------< VRRP Sync groups >------\n");
-	confdump_blocks(out, ctx->conf, "vrrp_sync_group", "VRRP Sync Group");
-	fprintf(out, "------< VRRP scripts >------\n");
-	confdump_blocks(out, ctx->conf, "vrrp_script", "VRRP Script");
-	fprintf(out, "------< Static addresses and routes >------\n");
-	confdump_blocks(out, ctx->conf, "static_ipaddress", "Static addresses");
-	confdump_blocks(out, ctx->conf, "static_routes", "Static routes");
-	confdump_blocks(out, ctx->conf, "static_rules", "Static rules");
+	vrrp_dump_conf_blocks(out);
 }
 
 static void vrrp_dump_stats(FILE *out, const struct proc_ctx *ctx)
@@ -124,6 +126,7 @@ static const struct child_ops vrrp_ops = {
 	.start = vrrp_start,
 	.stop = vrrp_stop,
 	.reload = vrrp_reload,
+	.drop_conf = true,
 	.clear_stats = vrrp_clear_stats,
 	.data_file = "keepalived.data",
 	.stats_file = "keepalived.stats",

@@ -24,6 +24,7 @@
 #include "nl_link.h"
 #include "vrrp_model.h"
 #include "vrrp_routes.h"
+#include "vrrp_strpool.h"
 #include "vrrp_sync.h"
 #include "vrrp_track.h"
 
@@ -405,7 +406,9 @@ int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_mode
 		return -1;
 	if (vrrp_model_routes_build(conf, nl, out) < 0)   /* routes, rules, statics (vrrp_routes.h) */
 		return -1;
-	return vrrp_model_track_build(conf, nl, out);     /* tracking (vrrp_model_track.c) */
+	if (vrrp_model_track_build(conf, nl, out) < 0)    /* tracking (vrrp_model_track.c) */
+		return -1;
+	return vrrp_model_own_strings(out);               /* off the tree (vrrp_model_own.c) */
 }
 
 void vrrp_model_free(struct vrrp_model *m)
@@ -418,5 +421,6 @@ void vrrp_model_free(struct vrrp_model *m)
 	for (i = 0; i < m->ninst; i++)
 		free_inst(&m->inst[i]);
 	free(m->inst);
+	vrrp_strpool_free(m->strs);
 	memset(m, 0, sizeof(*m));
 }

@@ -7,7 +7,10 @@
  * to instances), resolves interface names to indexes, parses VIP lines and
  * unicast peers, and fills one plain struct per instance with
  * keepalived.conf(5)'s defaults applied.  Everything the model points to is
- * owned by it (or by the immutable tree) until vrrp_model_free().
+ * owned by it until vrrp_model_free(): the names, commands and paths taken
+ * from the tree are copied into the model's string pool at the end of the
+ * build (vrrp_model_own.c), so the tree may be freed as soon as
+ * vrrp_model_build() returns.
  * Problems that make an instance unusable (unknown interface, no VRID)
  * are logged and the instance is skipped, as 2.2.7 does.
  */
@@ -24,6 +27,7 @@
 #include "vrrp_packet.h"
 
 struct conf;
+struct vrrp_strpool;
 
 /* One virtual_ipaddress line. */
 struct vrrp_vip {
@@ -37,12 +41,12 @@ struct vrrp_vip {
 	bool nodad;                  /* "-nodad" (IPv6) */
 	bool noprefixroute;
 	char text[64];               /* "ADDR/PLEN" for logs */
-	const char *track_group;     /* static_ipaddress: its track_group (into the tree), or NULL */
+	const char *track_group;     /* static_ipaddress: its track_group, or NULL */
 };
 
 /* Who runs a notify script. */
 struct vrrp_notify {
-	const char *cmd;             /* NULL = none (points into the tree) */
+	const char *cmd;             /* NULL = none */
 	/* ops: the "user [group]" words after the script (NULL = none; see vrrp_runas.h) */
 	const char *user, *group;
 };
@@ -112,12 +116,19 @@ struct vrrp_model {
 	size_t nsroutes;
 	struct vrrp_rule *srules;
 	size_t nsrules;
+	/* the strings of every part above (names, notify commands and users,
+	 * track_group, tracked object names and paths): vrrp_strpool.h */
+	struct vrrp_strpool *strs;
 };
 
 /* Build the model from the tree; instances that cannot run are logged and
- * left out.  Returns 0, or -1 when out of memory. */
+ * left out.  Returns 0, or -1 when out of memory.  The model keeps no
+ * pointer into the tree. */
 int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_model *out);
 void vrrp_model_free(struct vrrp_model *m);
+/* The last step of vrrp_model_build() (vrrp_model_own.c): copy every string
+ * the builders took from the tree into m->strs.  0, or -1 when out of memory. */
+int vrrp_model_own_strings(struct vrrp_model *m);
 
 /* Parse one virtual_ipaddress line (argv as in the tree) for an instance
  * on `dflt_if`; false if the address is malformed.  ifindex is not set. */

@@ -1,14 +1,16 @@
 /*
  * vrrp_runas.c - resolve the user and group of VRRP scripts (vrrp_runas.h).
  *
- * Design.  The global default is kept as the words of the last
- * global_defs script_user (pointers into the immutable tree); names are
- * turned into ids with getpwnam()/getgrnam() each time a script starts.
+ * Design.  The global default is kept as copies of the words of the last
+ * global_defs script_user (the VRRP child frees its tree once started);
+ * names are turned into ids with getpwnam()/getgrnam() each time a script
+ * starts.
  */
 #include "config.h"
 
 #include <grp.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,7 +22,7 @@
 #define DEFAULT_SCRIPT_USER "keepalived_script"
 
 static struct {
-	const char *user, *group;    /* script_user words; user NULL: none */
+	char *user, *group;          /* script_user words (ours); user NULL: none */
 } dflt;
 
 static bool is_global_defs(const struct conf_node *n)
@@ -34,10 +36,18 @@ void vrrp_runas_init(const struct conf *conf)
 {
 	const struct conf_node *n = conf_global(conf, "script_user");
 
+	free(dflt.user);
+	free(dflt.group);
 	memset(&dflt, 0, sizeof(dflt));
 	if (n && n->argc >= 1) {
-		dflt.user = n->argv[0];
-		dflt.group = n->argc >= 2 ? n->argv[1] : NULL;
+		dflt.user = strdup(n->argv[0]);
+		dflt.group = n->argc >= 2 ? strdup(n->argv[1]) : NULL;
+		if (!dflt.user || (n->argc >= 2 && !dflt.group)) {
+			log_warnx("out of memory: script_user %s ignored", n->argv[0]);
+			free(dflt.user);
+			free(dflt.group);
+			memset(&dflt, 0, sizeof(dflt));
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ struct conf_node;
 struct script_spec;
 
 /* Remember the global default (script_user, else keepalived_script) from
- * the tree; the tree must outlive later calls. */
+ * the tree (copied: the tree may be freed afterwards). */
 void vrrp_runas_init(const struct conf *conf);
 
 /* Fill spec->set_ids/uid/gid for a script whose own words are user and

@@ -28,6 +28,7 @@ SMTP server [127.0.0.1]:2526."), never a stuck or crashed child.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -417,3 +418,39 @@ def test_checker_alerts_after_reload(lab):
     wait_for(lambda: d.log().count("SMTP alert successfully sent.") == len(lab.mails()), 6,
              what="every queued alert delivered")
     assert rs % 8083 not in lab.subjects()
+
+
+@pytest.mark.parametrize("which", ["ours", "ref"])
+def test_vrrp_alert_settings_follow_reload(lab, which):
+    """A HUP that changes smtp_server and the recipients: the VRRP child's
+    next alerts go to the new server and people (2.2.7 re-reads them)."""
+    ref = os.environ.get("KEEPALIVED_REF", "/usr/sbin/keepalived")
+    if which == "ref" and not Path(ref).exists():
+        pytest.skip("reference keepalived 2.2.7 not installed")
+    lab.sink()
+    lab.sink(2526, "second.json")
+    d = lab.daemon(which, VRRP % {"port": 2525, "timeout": 5}, ref if which == "ref" else None)
+    wait_for(lambda: "[alerttest] VRRP Instance VI_1 - Entering MASTER state" in lab.subjects(),
+             12, what="MASTER alert")
+    d.conf.write_text((VRRP % {"port": 2526, "timeout": 5})
+                      .replace("ops@example.com", "new@example.com"))
+    d.signal(signal.SIGHUP)
+
+    def reloaded():
+        """The VRRP child's data dump shows the new server's port."""
+        d.signal(signal.SIGUSR1)
+        time.sleep(0.1)
+        return "2526" in (d.dump("keepalived.data") or "")
+    wait_for(reloaded, 10, what="the new globals in the VRRP data dump")
+    lab.lab.exec(lab.ns, "ip", "link", "set", "d0", "down")
+    second = lab.tmp / "second.json"
+
+    def faults():
+        if not second.exists():
+            return []
+        return [json.loads(ln) for ln in second.read_text().splitlines() if ln]
+    wait_for(lambda: len(faults()) >= 2, 8, what="FAULT alerts at the new server")
+    for m in faults():
+        assert m["to"] == ["admin@example.com", "new@example.com"]
+        assert "Entering FAULT state" in m["data"]
+    assert not any("FAULT" in s for s in lab.subjects())
