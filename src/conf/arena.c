@@ -23,24 +23,29 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
-/* Arguments repeat a lot ("1", "80", "TCP"): each distinct word is stored
- * once per tree, found through an open-addressing table of its pointers. */
-struct word_table {
-	const char **slots;
-	size_t size, used;               /* size: a power of two */
+/* Arguments repeat a lot ("1", "80", "TCP") and so do whole argument
+ * lists ("weight 1", "retry 2"): each distinct word, and each distinct
+ * list of interned words (NULL-terminated), is stored once per tree.  Both
+ * are found through an open-addressing table of 8-byte slots, a hash and
+ * the entry's index: a probe that does not match compares the hash and
+ * goes nowhere else, and the table costs half what pointer+hash slots
+ * would (its pages are fresh memory at every load). */
+struct intern_slot {
+	uint32_t hash;
+	uint32_t idx;                    /* entry + 1; 0: empty slot */
 };
 
-/* Whole argument lists repeat too ("weight 1", "retry 2"): each distinct
- * list of interned words is stored once, NULL-terminated. */
-struct argv_table {
-	char ***slots;
-	size_t size, used;
+struct intern_table {
+	struct intern_slot *slots;
+	size_t size;                     /* a power of two */
+	void **ents;                     /* the entries, in insertion order */
+	size_t n, cap;
 };
 
 struct conf_arena {
 	struct arena_chunk *head;
-	struct word_table words;
-	struct argv_table argvs;
+	struct intern_table words;       /* char * */
+	struct intern_table argvs;       /* char ** */
 };
 
 struct conf_arena *arena_new(void)
@@ -63,7 +68,9 @@ void arena_free(struct conf_arena *a)
 		free(c);
 	}
 	free(a->words.slots);
+	free(a->words.ents);
 	free(a->argvs.slots);
+	free(a->argvs.ents);
 	free(a);
 }
 
@@ -91,22 +98,51 @@ static void *arena_take(struct conf_arena *a, size_t size, size_t align)
 	return (char *)c->data + start;
 }
 
-static size_t hash_argv(char *const *argv, int argc)
+/* Make room for one more entry: the table at most 3/4 full. */
+static void intern_reserve(struct intern_table *t)
 {
-	size_t h = (size_t)argc;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->ents = realloc(t->ents, t->cap * sizeof(*t->ents));
+		if (!t->ents)
+			abort();
+	}
+	if (t->n * 4 >= t->size * 3) {
+		size_t nsize = t->size ? t->size * 2 : 1024;
+		struct intern_slot *slots = calloc(nsize, sizeof(*slots));
+
+		if (!slots)
+			abort();
+		for (size_t i = 0; i < t->size; i++) {
+			size_t j;
+
+			if (!t->slots[i].idx)
+				continue;
+			for (j = t->slots[i].hash & (nsize - 1); slots[j].idx; j = (j + 1) & (nsize - 1))
+				;
+			slots[j] = t->slots[i];
+		}
+		free(t->slots);
+		t->slots = slots;
+		t->size = nsize;
+	}
+}
+
+/* Store entry e for `hash` in the empty slot i (found by the caller's probe). */
+static void intern_add(struct intern_table *t, size_t i, uint32_t hash, void *e)
+{
+	t->ents[t->n++] = e;
+	t->slots[i].hash = hash;
+	t->slots[i].idx = (uint32_t)t->n;
+}
+
+static uint32_t hash_argv(char *const *argv, int argc)
+{
+	uint64_t h = (uint64_t)argc;
 
 	for (int i = 0; i < argc; i++)
 		h = (h ^ (uintptr_t)argv[i]) * 0x9e3779b97f4a7c15u;
-	return h ^ (h >> 29);
-}
-
-static int argv_len(char *const *argv)
-{
-	int n = 0;
-
-	while (argv[n])
-		n++;
-	return n;
+	return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
 }
 
 static bool argv_equal(char *const *a, char *const *b, int argc)
@@ -117,43 +153,25 @@ static bool argv_equal(char *const *a, char *const *b, int argc)
 	return a[argc] == NULL;
 }
 
-static void argvs_grow(struct argv_table *t)
-{
-	size_t nsize = t->size ? t->size * 2 : 1024;
-	char ***slots = calloc(nsize, sizeof(*slots));
-
-	if (!slots)
-		abort();
-	for (size_t i = 0; i < t->size; i++) {
-		size_t j;
-
-		if (!t->slots[i])
-			continue;
-		j = hash_argv(t->slots[i], argv_len(t->slots[i])) & (nsize - 1);
-		while (slots[j])
-			j = (j + 1) & (nsize - 1);
-		slots[j] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->size = nsize;
-}
-
 char **arena_argv(struct conf_arena *a, char *const *words, int argc)
 {
-	struct argv_table *t = &a->argvs;
+	struct intern_table *t = &a->argvs;
+	uint32_t h = hash_argv(words, argc);
 	char **copy;
 	size_t i;
 
-	if (t->used * 4 >= t->size * 3)         /* load factor 3/4 */
-		argvs_grow(t);
-	for (i = hash_argv(words, argc) & (t->size - 1); t->slots[i]; i = (i + 1) & (t->size - 1))
-		if (argv_equal(t->slots[i], words, argc))
-			return t->slots[i];
+	intern_reserve(t);
+	for (i = h & (t->size - 1); t->slots[i].idx; i = (i + 1) & (t->size - 1)) {
+		if (t->slots[i].hash == h) {
+			copy = t->ents[t->slots[i].idx - 1];
+			if (argv_equal(copy, words, argc))
+				return copy;
+		}
+	}
 	copy = arena_alloc(a, ((size_t)argc + 1) * sizeof(char *));
 	memcpy(copy, words, (size_t)argc * sizeof(char *));
-	t->used++;
-	return t->slots[i] = copy;
+	intern_add(t, i, h, copy);
+	return copy;
 }
 
 bool arena_contains(const struct conf_arena *a, const void *p, size_t size)
@@ -185,48 +203,30 @@ char *arena_strndup(struct conf_arena *a, const char *s, size_t n)
 	return p;
 }
 
-static size_t hash_word(const char *s)
+const char *arena_word_n(struct conf_arena *a, const char *s, size_t len, uint32_t hash)
 {
-	size_t h = 2166136261u;
+	struct intern_table *t = &a->words;
+	char *e;
+	size_t i;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static void words_grow(struct word_table *t)
-{
-	size_t nsize = t->size ? t->size * 2 : 1024;
-	const char **slots = calloc(nsize, sizeof(*slots));
-
-	if (!slots)
-		abort();
-	for (size_t i = 0; i < t->size; i++) {
-		size_t j;
-
-		if (!t->slots[i])
-			continue;
-		for (j = hash_word(t->slots[i]) & (nsize - 1); slots[j]; j = (j + 1) & (nsize - 1))
-			;
-		slots[j] = t->slots[i];
+	intern_reserve(t);
+	for (i = hash & (t->size - 1); t->slots[i].idx; i = (i + 1) & (t->size - 1)) {
+		if (t->slots[i].hash == hash) {
+			e = t->ents[t->slots[i].idx - 1];
+			if (strncmp(e, s, len) == 0 && e[len] == '\0')
+				return e;
+		}
 	}
-	free(t->slots);
-	t->slots = slots;
-	t->size = nsize;
+	e = arena_strndup(a, s, len);
+	intern_add(t, i, hash, e);
+	return e;
 }
 
 const char *arena_word(struct conf_arena *a, const char *s)
 {
-	struct word_table *t = &a->words;
-	size_t i;
+	size_t len = strlen(s);
 
-	if (t->used * 4 >= t->size * 3)         /* load factor 3/4 */
-		words_grow(t);
-	for (i = hash_word(s) & (t->size - 1); t->slots[i]; i = (i + 1) & (t->size - 1))
-		if (strcmp(t->slots[i], s) == 0)
-			return t->slots[i];
-	t->used++;
-	return t->slots[i] = arena_strdup(a, s);
+	return arena_word_n(a, s, len, conf_word_hash(s, len));
 }
 
 char *arena_strdup(struct conf_arena *a, const char *s)

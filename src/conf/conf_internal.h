@@ -29,6 +29,11 @@ const char *arena_word(struct conf_arena *a, const char *s);
 /* The tree's one copy of the argument list words[0..argc) (interned words),
  * NULL-terminated; shared between nodes: never write to it. */
 char **arena_argv(struct conf_arena *a, char *const *words, int argc);
+/* arena_word() for a word whose length and conf_word_hash() are known
+ * (s[len] need not be NUL): the parser's path, no strlen or rehash. */
+const char *arena_word_n(struct conf_arena *a, const char *s, size_t len, uint32_t hash);
+/* The hash arena_word_n() wants; conf_split() stores it with each word. */
+uint32_t conf_word_hash(const char *s, size_t len);
 /* The conf_src index of a file name (each name stored once per process). */
 uint32_t conf_file_intern(const char *name);
 
@@ -46,6 +51,7 @@ struct pp_line {
 	uint32_t file;                   /* conf_file_name() index */
 	unsigned line;                   /* 1-based line in that file */
 	const char *text;                /* comment-free, substituted; valid until next pp_next() */
+	size_t len;                      /* strlen(text) */
 };
 
 struct preproc;
@@ -76,6 +82,28 @@ struct conf_tokens {
 void conf_tokenize(const char *line, struct conf_tokens *out, bool *unterminated);
 void conf_tokens_clear(struct conf_tokens *t);   /* keep capacity */
 void conf_tokens_free(struct conf_tokens *t);
+
+/* The parser's tokenizer: the same words as conf_tokenize(), but the
+ * texts live in one buffer owned by `out` (no allocation per word, valid
+ * until the next conf_split() on it) and carry their length and
+ * conf_word_hash().  `out` is replaced, not appended to. */
+struct conf_word {
+	const char *text;                /* NUL-terminated */
+	uint32_t len;
+	uint32_t hash;                   /* conf_word_hash(text, len) */
+	bool quoted;                     /* some part was quoted: never a brace */
+	char brace;                      /* '{' or '}' for an unquoted brace, else 0 */
+};
+
+struct conf_words {
+	struct conf_word *w;
+	size_t n, cap;
+	char *buf;                       /* the texts, NUL-separated */
+	size_t buf_cap;
+};
+
+void conf_split(const char *line, size_t len, struct conf_words *out, bool *unterminated);
+void conf_words_free(struct conf_words *w);
 
 /* ---- parser ------------------------------------------------------------- */
 

@@ -92,6 +92,13 @@ void kw_lvs_rs_name(const struct conf_node *rs, const char *proto, char *buf, si
 	server_label(buf, len, a, proto, rs->argc > 1 ? rs->argv[1] : "0");
 }
 
+const char *kw_lvs_name(struct kw_lvs_name *n)
+{
+	if (!n->text[0] && n->rs)
+		kw_lvs_rs_name(n->rs, n->proto, n->text, sizeof(n->text));
+	return n->text;
+}
+
 static unsigned written_port(const struct conf_node *n)
 {
 	unsigned port = 0;
@@ -177,7 +184,7 @@ static bool family_ok(struct conf_ctx *ctx, struct vs_info *vs, const struct con
 
 /* DR/TUN servers must use the VS port (fwmark: no port at all). */
 static void rs_port_check(struct conf_ctx *ctx, const struct vs_info *vs,
-			  const struct conf_node *rs, const char *rsname)
+			  const struct conf_node *rs, struct kw_lvs_name *rsname)
 {
 	const char *m = server_method(vs, conf_find_last(rs, "lvs_method"));
 
@@ -185,10 +192,10 @@ static void rs_port_check(struct conf_ctx *ctx, const struct vs_info *vs,
 		return;
 	if (vs->type == VS_FWMARK)
 		conf_fixed(ctx, &rs->src, "WARNING - fwmark virtual server %s, real server %s has port "
-			 "specified - clearing", vs->name, rsname);
+			 "specified - clearing", vs->name, kw_lvs_name(rsname));
 	else if (vs->type == VS_ADDR && written_port(rs) != vs->port)
 		conf_fixed(ctx, &rs->src, "WARNING - virtual server %s and real server %s ports don't "
-			 "match - resetting", vs->name, rsname);
+			 "match - resetting", vs->name, kw_lvs_name(rsname));
 }
 
 static void sorry_check(struct conf_ctx *ctx, struct vs_info *vs)
@@ -234,9 +241,24 @@ static void vs_family_options(struct conf_ctx *ctx, const struct vs_info *vs)
 
 static bool same_server(const struct conf_node *a, const struct conf_node *b)
 {
-	return a->val.addr->family == b->val.addr->family &&
-	       !memcmp(&a->val.addr->a, &b->val.addr->a, a->val.addr->family == AF_INET ? 4 : 16) &&
-	       written_port(a) == written_port(b);
+	const struct conf_addr *x = a->val.addr, *y = b->val.addr;
+
+	if (x->family != y->family)
+		return false;
+	if (x->family == AF_INET ? x->a.v4.s_addr != y->a.v4.s_addr :
+	    memcmp(&x->a.v6, &y->a.v6, sizeof(x->a.v6)) != 0)
+		return false;
+	return written_port(a) == written_port(b);
+}
+
+/* Called for every pair of children by the duplicate check: the table
+ * entry's sub-table identifies real_server without a strcmp(). */
+static bool is_real_server(const struct conf_node *n)
+{
+	const char *nm = conf_node_name(n);
+
+	return (n->kw && n->kw->sub == kw_real_server) ||
+	       (nm && nm[0] == 'r' && !strcmp(nm, "real_server"));
 }
 
 /* Parse-time part: real servers of the wrong family are skipped; returns
@@ -247,19 +269,19 @@ static unsigned rs_count(struct conf_ctx *ctx, struct vs_info *vs)
 	unsigned kept = 0;
 
 	conf_foreach(rs, vs->node)
-		if (!strcmp(conf_node_name(rs), "real_server") && family_ok(ctx, vs, rs, "real"))
+		if (is_real_server(rs) && family_ok(ctx, vs, rs, "real"))
 			kept++;
 	return kept;
 }
 
 static bool rs_usable(const struct vs_info *vs, const struct conf_node *rs)
 {
-	return !strcmp(conf_node_name(rs), "real_server") && rs->val.addr->family == vs->family;
+	return is_real_server(rs) && rs->val.addr->family == vs->family;
 }
 
 /* A real server that is also the sorry server must agree on inhibit. */
 static void rs_vs_sorry(struct conf_ctx *ctx, const struct vs_info *vs,
-			const struct conf_node *rs, const char *rsname)
+			const struct conf_node *rs, struct kw_lvs_name *rsname)
 {
 	bool rs_inhibit, sorry_inhibit;
 
@@ -270,7 +292,7 @@ static void rs_vs_sorry(struct conf_ctx *ctx, const struct vs_info *vs,
 	sorry_inhibit = conf_get_bool(vs->node, "sorry_server_inhibit", false);
 	if (rs_inhibit != sorry_inhibit)
 		conf_err(ctx, &rs->src, "Virtual server %s: real server %s matches sorry server, but "
-			 "inhibit setting differs, %sing on sorry server", vs->name, rsname,
+			 "inhibit setting differs, %sing on sorry server", vs->name, kw_lvs_name(rsname),
 			 rs_inhibit ? "sett" : "clear");
 }
 
@@ -279,24 +301,24 @@ static uint64_t real_servers(struct conf_ctx *ctx, struct vs_info *vs)
 {
 	const struct conf_node *rs, *prev;
 	uint64_t weight = 0;
-	char rsname[96];
 
 	conf_foreach(rs, vs->node) {
 		if (!rs_usable(vs, rs))
 			continue;
-		kw_lvs_rs_name(rs, vs->proto, rsname, sizeof(rsname));
+		struct kw_lvs_name rsname = { .rs = rs, .proto = vs->proto };
 		bool dup = false;
+
 		for (prev = vs->node->child; prev != rs && !dup; prev = prev->next)
 			dup = rs_usable(vs, prev) && same_server(prev, rs);
 		if (dup) {
 			conf_fixed(ctx, &rs->src, "VS %s: real server %s is duplicated - removing second rs",
-				 vs->name, rsname);
+				 vs->name, kw_lvs_name(&rsname));
 			continue;
 		}
-		rs_port_check(ctx, vs, rs, rsname);
-		rs_vs_sorry(ctx, vs, rs, rsname);
-		kw_check_lvs_scripts(ctx, rs, "notify_up", "notify_down", rsname);
-		kw_check_lvs_checkers(ctx, rs, rsname);
+		rs_port_check(ctx, vs, rs, &rsname);
+		rs_vs_sorry(ctx, vs, rs, &rsname);
+		kw_check_lvs_scripts(ctx, rs, "notify_up", "notify_down", &rsname);
+		kw_check_lvs_checkers(ctx, rs, &rsname);
 		weight += (uint64_t)conf_get_int(rs, "weight", 1);
 	}
 	return weight;
@@ -396,7 +418,10 @@ static void check_vs(struct conf_ctx *ctx, const struct conf_node *node)
 	vs_family_options(ctx, &vs);
 	sorry_check(ctx, &vs);
 	vs_defaults(ctx, &vs);
-	kw_check_lvs_scripts(ctx, node, "quorum_up", "quorum_down", vs.name);
+	struct kw_lvs_name vsname = { .rs = NULL };
+
+	snprintf(vsname.text, sizeof(vsname.text), "%s", vs.name);
+	kw_check_lvs_scripts(ctx, node, "quorum_up", "quorum_down", &vsname);
 	vs_quorum(ctx, &vs, real_servers(ctx, &vs));
 }
 

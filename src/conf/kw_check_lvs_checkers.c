@@ -23,7 +23,7 @@
 #define UDP_DEFAULT_MAX_REPLY 255
 
 void kw_check_lvs_scripts(struct conf_ctx *ctx, const struct conf_node *block,
-			  const char *up, const char *down, const char *owner)
+			  const char *up, const char *down, struct kw_lvs_name *owner)
 {
 	const char *names[2] = { up, down };
 
@@ -35,7 +35,7 @@ void kw_check_lvs_scripts(struct conf_ctx *ctx, const struct conf_node *block,
 		kw_check_script(ctx, n, 0);
 		for (n = conf_next_same(n); n; n = conf_next_same(n))
 			conf_err(ctx, &n->src, "(%s) %s script already specified - ignoring %s",
-				 owner, names[i], n->argc > 0 ? n->argv[0] : "");
+				 kw_lvs_name(owner), names[i], n->argc > 0 ? n->argv[0] : "");
 	}
 }
 
@@ -173,8 +173,10 @@ static void check_file(struct conf_ctx *ctx, const struct conf_node *chk)
 		conf_err(ctx, &chk->src, "FILE_CHECK has no track_file specified - ignoring");
 }
 
-static void check_bfd(struct conf_ctx *ctx, const struct conf_node *chk, const char *rsname)
+static void check_bfd(struct conf_ctx *ctx, const struct conf_node *chk,
+		      struct kw_lvs_name *name)
 {
+	const char *rsname = kw_lvs_name(name);
 	const struct conf_node *n = conf_find_last(chk, "name"), *prev;
 
 	if (!n) {
@@ -216,7 +218,7 @@ static void check_udp(struct conf_ctx *ctx, const struct conf_node *chk)
 }
 
 void kw_check_lvs_checkers(struct conf_ctx *ctx, const struct conf_node *rs,
-			   const char *rsname)
+			   struct kw_lvs_name *rsname)
 {
 	static const char *const with_conn[] = {
 		"HTTP_GET", "SSL_GET", "TCP_CHECK", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK",

@@ -33,6 +33,7 @@ struct frame {
 struct kw_cache_slot {
 	const struct conf_kw *table;
 	const char *name;                /* points into the table */
+	uint32_t hash, len;              /* of name: conf_word_hash() */
 	const struct conf_kw *kw;
 };
 
@@ -50,19 +51,19 @@ struct parser {
 
 /* ---- keyword lookup, cached per (table, word) ---------------------------- */
 
-static unsigned hash_kw(const struct conf_kw *table, const char *s)
+/* The word's hash comes from the tokenizer: a hit costs a table compare,
+ * the hash, the length and one memcmp(). */
+static unsigned hash_kw(const struct conf_kw *table, uint32_t word_hash)
 {
 	unsigned h = (unsigned)((uintptr_t)table >> 4) * 2654435761u;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h & (KW_CACHE_SIZE - 1);
+	return (h ^ word_hash) & (KW_CACHE_SIZE - 1);
 }
 
 static const struct conf_kw *kw_lookup(struct parser *p, const struct conf_kw *table,
-				       const char *word)
+				       const struct conf_word *word)
 {
-	unsigned h = hash_kw(table, word);
+	unsigned h = hash_kw(table, word->hash);
 	const struct conf_kw *kw;
 
 	for (unsigned probe = 0; probe < 8; probe++) {
@@ -70,11 +71,12 @@ static const struct conf_kw *kw_lookup(struct parser *p, const struct conf_kw *t
 
 		if (!s->table)
 			break;
-		if (s->table == table && strcmp(s->name, word) == 0)
+		if (s->table == table && s->hash == word->hash && s->len == word->len &&
+		    memcmp(s->name, word->text, word->len) == 0)
 			return s->kw;
 	}
 	for (kw = table; kw->name; kw++)
-		if (strcmp(kw->name, word) == 0)
+		if (strcmp(kw->name, word->text) == 0)
 			break;
 	if (!kw->name)
 		return NULL;
@@ -84,6 +86,8 @@ static const struct conf_kw *kw_lookup(struct parser *p, const struct conf_kw *t
 		if (!s->table) {
 			s->table = table;
 			s->name = kw->name;
+			s->hash = word->hash;
+			s->len = word->len;
 			s->kw = kw;
 			break;
 		}
@@ -94,7 +98,7 @@ static const struct conf_kw *kw_lookup(struct parser *p, const struct conf_kw *t
 /* ---- nodes ---------------------------------------------------------------- */
 
 static struct conf_node *new_node(struct parser *p, const struct conf_kw *kw,
-				  struct conf_token *words, size_t n)
+				  const struct conf_word *words, size_t n)
 {
 	struct conf_arena *a = p->ctx->conf->arena;
 	struct conf_node *node = arena_alloc(a, sizeof(*node));
@@ -106,7 +110,7 @@ static struct conf_node *new_node(struct parser *p, const struct conf_kw *kw,
 	node->src = p->src;
 	node->argc = (int)n;
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = (char *)arena_word(a, words[i].text);
+		tmp[i] = (char *)arena_word_n(a, words[i].text, words[i].len, words[i].hash);
 	node->argv = arena_argv(a, tmp, (int)n);
 	if (tmp != stack)
 		free(tmp);
@@ -316,15 +320,10 @@ static void finish_pending(struct parser *p)
 
 /* ---- one keyword line -------------------------------------------------------- */
 
-static bool is_brace(const struct conf_token *t, char c)
-{
-	return !t->quoted && t->text[0] == c && t->text[1] == '\0';
-}
-
 /* Words from i up to a brace or the end of the line. */
-static size_t args_end(struct conf_tokens *t, size_t i)
+static size_t args_end(const struct conf_words *t, size_t i)
 {
-	while (i < t->n && !is_brace(&t->tok[i], '{') && !is_brace(&t->tok[i], '}'))
+	while (i < t->n && !t->w[i].brace)
 		i++;
 	return i;
 }
@@ -340,19 +339,19 @@ static void report_flags(struct parser *p, const struct conf_kw *kw, struct conf
 }
 
 /* Handle the keyword at t[i]; returns the index of the next unprocessed token. */
-static size_t keyword_line(struct parser *p, struct conf_tokens *t, size_t i)
+static size_t keyword_line(struct parser *p, const struct conf_words *t, size_t i)
 {
 	const struct conf_kw *table = top(p)->node->kw ? top(p)->node->kw->sub : p->root_table;
-	const struct conf_kw *kw = table ? kw_lookup(p, table, t->tok[i].text) : NULL;
+	const struct conf_kw *kw = table ? kw_lookup(p, table, &t->w[i]) : NULL;
 	size_t end = args_end(t, i + 1);
 	struct conf_node *n;
 
 	if (!kw) {
-		conf_err(p->ctx, &p->src, "Unknown keyword '%s'", t->tok[i].text);
+		conf_err(p->ctx, &p->src, "Unknown keyword '%s'", t->w[i].text);
 		p->pending_skip = true;
 		return end;
 	}
-	n = new_node(p, kw, &t->tok[i + 1], end - i - 1);
+	n = new_node(p, kw, &t->w[i + 1], end - i - 1);
 	n->parent = top(p)->node;        /* checks may look at the enclosing block */
 	report_flags(p, kw, n);
 	if (kw->flags & KWF_IGNORED) {
@@ -377,7 +376,8 @@ static size_t keyword_line(struct parser *p, struct conf_tokens *t, size_t i)
 }
 
 /* One line of a value list. */
-static void list_item(struct parser *p, struct frame *f, struct conf_token *tok, size_t n_tok)
+static void list_item(struct parser *p, struct frame *f, const struct conf_word *tok,
+		      size_t n_tok)
 {
 	struct conf_node *n = new_node(p, NULL, tok, n_tok);
 	const struct conf_kw *list_kw = f->node->kw;
@@ -388,16 +388,16 @@ static void list_item(struct parser *p, struct frame *f, struct conf_token *tok,
 }
 
 /* One line of a list block: one node, or one per word for word lists. */
-static size_t list_line(struct parser *p, struct conf_tokens *t, size_t i)
+static size_t list_line(struct parser *p, const struct conf_words *t, size_t i)
 {
 	size_t end = args_end(t, i);
 	struct frame *f = top(p);
 
 	if (f->node->kw->flags & KWF_WORD_LIST) {
 		for (size_t k = i; k < end; k++)
-			list_item(p, f, &t->tok[k], 1);
+			list_item(p, f, &t->w[k], 1);
 	} else {
-		list_item(p, f, &t->tok[i], end - i);
+		list_item(p, f, &t->w[i], end - i);
 	}
 	return end;
 }
@@ -440,14 +440,14 @@ static void close_brace(struct parser *p)
 	close_frame(p);
 }
 
-static void parse_line(struct parser *p, struct conf_tokens *t)
+static void parse_line(struct parser *p, const struct conf_words *t)
 {
 	size_t i = 0;
 
 	while (i < t->n) {
-		struct conf_token *tok = &t->tok[i];
+		const struct conf_word *tok = &t->w[i];
 
-		if (is_brace(tok, '{')) {
+		if (tok->brace == '{') {
 			open_brace(p);
 			i++;
 			continue;
@@ -455,7 +455,7 @@ static void parse_line(struct parser *p, struct conf_tokens *t)
 		if (p->pending)
 			finish_pending(p);
 		p->pending_skip = false;
-		if (is_brace(tok, '}')) {
+		if (tok->brace == '}') {
 			close_brace(p);
 			i++;
 		} else if (p->overflow || top(p)->kind == F_SKIP) {
@@ -485,7 +485,7 @@ static void finish(struct parser *p)
 void conf_parse(struct conf_ctx *ctx, struct preproc *pp)
 {
 	struct parser p = { .ctx = ctx };
-	struct conf_tokens toks = { 0 };
+	struct conf_words toks = { 0 };
 	struct pp_line line;
 	bool unterminated;
 
@@ -499,13 +499,12 @@ void conf_parse(struct conf_ctx *ctx, struct preproc *pp)
 	while (pp_next(pp, &line)) {
 		p.src.file = line.file;
 		p.src.line = line.line;
-		conf_tokens_clear(&toks);
-		conf_tokenize(line.text, &toks, &unterminated);
+		conf_split(line.text, line.len, &toks, &unterminated);
 		if (unterminated)
 			conf_warn(ctx, &p.src, "Unterminated quoted string");
 		parse_line(&p, &toks);
 	}
 	finish(&p);
-	conf_tokens_free(&toks);
+	conf_words_free(&toks);
 	free(p.cache);
 }

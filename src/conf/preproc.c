@@ -80,7 +80,10 @@ struct preproc {
 	struct pp_vars *vars;
 	uint64_t rng;
 	char *cwd;
-	struct pp_buf raw, sub, out;
+	struct pp_buf raw, sub;
+	bool raw_dollar;                 /* raw may have a '$' (false: it has none) */
+	char *text;                      /* the line pp_next() yields: in raw or sub */
+	size_t text_len;
 	unsigned long generated;         /* since the last file line */
 	unsigned long total_generated;   /* by all expansions */
 	bool total_reported;
@@ -295,22 +298,50 @@ static bool file_physical(struct frame *f, struct pp_buf *raw)
 	return true;
 }
 
-static void trim_right(char *s)
+/* pp_is_space(), inlined: it runs on every byte of leading and trailing
+ * blanks. */
+static inline bool blank(unsigned char c)
 {
-	size_t n = strlen(s);
-
-	while (n && pp_is_space((unsigned char)s[n - 1]))
-		s[--n] = '\0';
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Cut the line at a '#' or '!' outside quotes; drop trailing blanks. */
-static void strip_comment(char *s)
+/* Drop the trailing blanks of s[0..n); returns the new length. */
+static size_t trim_len(char *s, size_t n)
+{
+	while (n && blank((unsigned char)s[n - 1]))
+		n--;
+	s[n] = '\0';
+	return n;
+}
+
+static void trim_right(char *s)
+{
+	trim_len(s, strlen(s));
+}
+
+/* Bytes strip_comment() must look at: the end, a backslash, quotes and the
+ * comment characters; and '$', noted on the way for process_line(). */
+static const unsigned char comment_special[256] = {
+	['\0'] = 1, ['\\'] = 1, ['"'] = 1, ['\''] = 1, ['#'] = 1, ['!'] = 1, ['$'] = 1,
+};
+
+/* Cut the line at a '#' or '!' outside quotes; drop trailing blanks.
+ * Returns the length left; *dollar: the part left may have a '$'. */
+static size_t strip_comment(char *s, bool *dollar)
 {
 	char q = 0, *p;
 
-	for (p = s; *p; p++) {
-		if (*p == '\\' && p[1]) {
+	*dollar = false;
+	for (p = s;; p++) {
+		while (!comment_special[(unsigned char)*p])
 			p++;
+		if (!*p)
+			break;
+		if (*p == '$') {
+			*dollar = true;
+		} else if (*p == '\\') {
+			if (p[1] && *++p == '$')
+				*dollar = true;
 		} else if (q) {
 			if (*p == q)
 				q = 0;
@@ -321,7 +352,7 @@ static void strip_comment(char *s)
 			break;
 		}
 	}
-	trim_right(s);
+	return trim_len(s, (size_t)(p - s));
 }
 
 /* ---- producing raw lines ------------------------------------------------------ */
@@ -381,7 +412,7 @@ static enum raw_result next_raw(struct preproc *pp, struct conf_src *src)
 	case FR_FILE:
 		if (!file_physical(f, &pp->raw))
 			return RAW_END;
-		strip_comment(pp->raw.s);
+		pp->raw.len = strip_comment(pp->raw.s, &pp->raw_dollar);
 		pp->generated = 0;
 		pp->line_reported = false;
 		*src = f->src;
@@ -397,6 +428,7 @@ static enum raw_result next_raw(struct preproc *pp, struct conf_src *src)
 		nl = strchr(p, '\n');
 		pp_buf_reset(&pp->raw);
 		pp_buf_add(&pp->raw, p, nl ? (size_t)(nl - p) : strlen(p));
+		pp->raw_dollar = true;
 		f->tpos += pp->raw.len + 1;
 		return RAW_LINE;
 	case FR_LOOP:
@@ -406,6 +438,7 @@ static enum raw_result next_raw(struct preproc *pp, struct conf_src *src)
 			return RAW_AGAIN;
 		pp_buf_reset(&pp->raw);
 		pp_buf_add(&pp->raw, f->body, strlen(f->body));
+		pp->raw_dollar = true;
 		return RAW_LINE;
 	}
 	return RAW_END;
@@ -415,7 +448,7 @@ static enum raw_result next_raw(struct preproc *pp, struct conf_src *src)
 
 static const char *skip_space(const char *s)
 {
-	while (pp_is_space((unsigned char)*s))
+	while (blank((unsigned char)*s))
 		s++;
 	return s;
 }
@@ -457,12 +490,12 @@ static size_t definition_name(const char *s)
 static void collect_multi(struct preproc *pp, struct frame *f, struct pp_buf *val)
 {
 	size_t n;
-	bool more = true;
+	bool more = true, dollar;
 
 	while (more && file_physical(f, &pp->raw)) {
 		if (*skip_space(pp->raw.s) == '\0')
 			break;
-		strip_comment(pp->raw.s);
+		strip_comment(pp->raw.s, &dollar);
 		if (*skip_space(pp->raw.s) == '\0')
 			continue;
 		n = pp->raw.len = strlen(pp->raw.s);
@@ -624,10 +657,14 @@ static void take_seed(struct preproc *pp, const char *s)
 		pp_random_seed(&pp->rng, seed);
 }
 
-/* Process one raw line; true with pp->out set when there is a line to yield. */
+/* Process one raw line; true with pp->text and pp->text_len set when
+ * there is a line to yield.  pp->raw.len is the raw line's length (file
+ * lines: after strip_comment()), so the common line is scanned for '$'
+ * with memchr() and yielded in place, trimmed, without a copy. */
 static bool process_line(struct preproc *pp, const struct conf_src *src, bool from_file)
 {
-	const char *s = skip_space(pp->raw.s), *nl;
+	const char *s = skip_space(pp->raw.s), *nl, *end = pp->raw.s + pp->raw.len;
+	struct pp_buf *in = &pp->raw;    /* the buffer s points into */
 	struct pp_paths paths = { 0 };
 	struct pp_var *v;
 	size_t nlen;
@@ -653,8 +690,9 @@ static bool process_line(struct preproc *pp, const struct conf_src *src, bool fr
 		push_lines(pp, src, v->value);
 		return false;
 	}
-	if (strchr(s, '$')) {
+	if (pp->raw_dollar && memchr(s, '$', (size_t)(end - s))) {
 		s = skip_space(substitute(pp, src, s));
+		in = &pp->sub;
 		if (*s == '@' && !(s = conditional(pp, s)))
 			return false;
 		if (*s == '~' && pp_is_loop(s)) {
@@ -666,14 +704,14 @@ static bool process_line(struct preproc *pp, const struct conf_src *src, bool fr
 			push_lines(pp, src, nl + 1);
 			pp->sub.s[nl - pp->sub.s] = '\0';
 		}
+		end = s + strlen(s);
 	}
 	if (*s == '\0')
 		return false;
-	if (strncmp(s, "random_seed", 11) == 0 && pp_is_space((unsigned char)s[11]))
+	if (*s == 'r' && strncmp(s, "random_seed", 11) == 0 && pp_is_space((unsigned char)s[11]))
 		take_seed(pp, s);
-	pp_buf_reset(&pp->out);
-	pp_buf_add(&pp->out, s, strlen(s));
-	trim_right(pp->out.s);
+	pp->text = in->s + (s - in->s);
+	pp->text_len = trim_len(pp->text, (size_t)(end - s));
 	return true;
 }
 
@@ -745,7 +783,8 @@ bool pp_next(struct preproc *pp, struct pp_line *out)
 			if (process_line(pp, &src, pp->top->kind == FR_FILE)) {
 				out->file = src.file;
 				out->line = src.line;
-				out->text = pp->out.s;
+				out->text = pp->text;
+				out->len = pp->text_len;
 				return true;
 			}
 			break;
@@ -763,7 +802,6 @@ void pp_close(struct preproc *pp)
 	pp_vars_free(pp->vars);
 	pp_buf_free(&pp->raw);
 	pp_buf_free(&pp->sub);
-	pp_buf_free(&pp->out);
 	free(pp->cwd);
 	free(pp);
 }

@@ -77,6 +77,7 @@ static void run_full(const char *id, const char *path, const char *text, size_t 
 		const char *base = strrchr(conf_file_name(l.file), '/');
 
 		res.nlines++;
+		assert_int_equal(l.len, strlen(l.text));   /* the parser trusts it */
 		if (with_file)
 			append(res.lines, sizeof(res.lines), "%s:", base ? base + 1 : conf_file_name(l.file));
 		append(res.lines, sizeof(res.lines), "%u:%s\n", l.line, l.text);

@@ -1,5 +1,8 @@
 /*
- * test_tokenize.c - conf_tokenize(): words, quotes, escapes, glued braces.
+ * test_tokenize.c - conf_tokenize(): words, quotes, escapes, glued braces;
+ * conf_split() (the parser's tokenizer) gives the same words, with their
+ * lengths and conf_word_hash(), on every line tested and on random ones;
+ * the arena's word and argument-list interning those hashes feed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,9 +32,36 @@ static char *render(const char *line, bool *unterminated)
 	return out;
 }
 
+/* conf_split() on line agrees with conf_tokenize(), word for word. */
+static void split_agrees(const char *line, struct conf_words *w)
+{
+	struct conf_tokens t = { 0 };
+	bool ut = false, uw = true;
+
+	conf_tokenize(line, &t, &ut);
+	conf_split(line, strlen(line), w, &uw);
+	assert_int_equal(ut, uw);
+	assert_int_equal(t.n, w->n);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct conf_word *x = &w->w[i];
+		bool brace = !t.tok[i].quoted && (!strcmp(t.tok[i].text, "{") || !strcmp(t.tok[i].text, "}"));
+
+		assert_string_equal(x->text, t.tok[i].text);
+		assert_int_equal(x->quoted, t.tok[i].quoted);
+		assert_int_equal(x->brace, brace ? t.tok[i].text[0] : 0);
+		assert_int_equal(x->len, strlen(t.tok[i].text));
+		assert_int_equal(x->hash, conf_word_hash(x->text, x->len));
+	}
+	conf_tokens_free(&t);
+}
+
 static void check(const char *line, const char *expect, bool expect_unterminated)
 {
 	bool u = !expect_unterminated;
+	struct conf_words w = { 0 };
+
+	split_agrees(line, &w);
+	conf_words_free(&w);
 
 	assert_string_equal(render(line, &u), expect);
 	assert_int_equal(u, expect_unterminated);
@@ -149,6 +179,79 @@ static void test_arbitrary_bytes(void **state)
 	conf_tokens_free(&t);
 }
 
+/* Lines of the bytes that matter to the tokenizer, and of any byte. */
+static void test_split_random(void **state)
+{
+	static const char alphabet[] = "ab {}\"'\\ \t#$x";
+	struct conf_words w = { 0 };
+	char line[300];
+	unsigned seed = 7;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t n;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % (sizeof(line) - 1);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			line[i] = round % 2 ? alphabet[(seed >> 16) % (sizeof(alphabet) - 1)]
+					    : (char)(1 + (seed >> 16) % 255);
+		}
+		line[n] = '\0';
+		split_agrees(line, &w);
+	}
+	conf_words_free(&w);
+	/* one hash for one text, whatever its length */
+	assert_int_equal(conf_word_hash("0123456789abcdefg", 17), conf_word_hash("0123456789abcdefg", 17));
+	assert_int_not_equal(conf_word_hash("12345678", 8), conf_word_hash("12345678\0", 9));
+}
+
+/* One copy per distinct word and per distinct list, across table growth. */
+static void test_interning(void **state)
+{
+	struct conf_arena *a = arena_new();
+	static const char *first[5000];
+	char w[32];
+
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 5000; i++) {
+			const char *p;
+			size_t n = (size_t)snprintf(w, sizeof(w), "w%d", i);
+
+			p = round ? arena_word(a, w) : arena_word_n(a, w, n, conf_word_hash(w, n));
+			assert_string_equal(p, w);
+			if (round == 0)
+				first[i] = p;
+			else
+				assert_ptr_equal(p, first[i]);
+		}
+	}
+	/* a prefix, and a word not NUL-terminated at len */
+	assert_ptr_not_equal(arena_word(a, "w1"), arena_word(a, "w12"));
+	assert_ptr_equal(arena_word_n(a, "w12xyz", 3, conf_word_hash("w12", 3)), arena_word(a, "w12"));
+	assert_ptr_equal(arena_word(a, ""), arena_word_n(a, "", 0, conf_word_hash("", 0)));
+	{
+		char *l1[2] = { (char *)first[1], (char *)first[2] };
+		char *l2[2] = { (char *)first[2], (char *)first[1] };
+		char **x = arena_argv(a, l1, 2);
+
+		for (int i = 0; i < 3000; i++) {
+			char *one[1] = { (char *)first[i] };
+
+			assert_ptr_equal(arena_argv(a, one, 1)[0], first[i]);
+		}
+		assert_ptr_equal(arena_argv(a, l1, 2), x);
+		assert_ptr_not_equal(arena_argv(a, l2, 2), x);
+		assert_ptr_not_equal(arena_argv(a, l1, 1), x);
+		assert_null(x[2]);
+		assert_null(arena_argv(a, l1, 0)[0]);
+		assert_ptr_equal(arena_argv(a, l1, 0), arena_argv(a, l2, 0));
+	}
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +262,8 @@ int main(void)
 		cmocka_unit_test(test_unterminated),
 		cmocka_unit_test(test_clear_keeps_capacity),
 		cmocka_unit_test(test_arbitrary_bytes),
+		cmocka_unit_test(test_split_random),
+		cmocka_unit_test(test_interning),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
