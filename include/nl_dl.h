@@ -14,16 +14,18 @@
  * nl_dl_table holds a pointer typed __typeof__(&function), so the
  * compiler checks every call against libnl's own prototype, and a
  * function-like macro of the same name sends the call through that
- * pointer after making sure its group is loaded.  Call sites are
+ * pointer after making sure its group is loaded (nl_dl.c fills the
+ * pointers with the loader of include/dl_table.h).  Call sites are
  * unchanged.  Function-like macros leave alone the identifiers that are
  * not calls, such as the struct nlattr field nla_len.
  *
  * Use.  Include this header AFTER every <netlink/...> header of the file
  * (it includes the libnl headers it needs itself): a libnl prototype seen
  * after it would be rewritten by the macros and fail to compile.  Link
- * src/sys/nl_dl.c (in libkasys.a) and libka.a (log.c), not $(LIBNL*_LIBS).
- * ldd no longer lists libnl: whatever copies a binary with ldd's list
- * (the QEMU test image, tests/vm/build-image.sh) must add the three sonames.
+ * src/sys/nl_dl.c (in libkasys.a) and libka.a (log.c, dl_table.c), not
+ * $(LIBNL*_LIBS).  ldd no longer lists libnl: whatever copies a binary
+ * with ldd's list (the QEMU test image, tests/vm/build-image.sh) must add
+ * the three sonames.
  *
  * Adding a function: one X() line in NL_DL_FUNCTIONS and one #define in
  * the redirection list.  A missing X() line is a compile error ("no member

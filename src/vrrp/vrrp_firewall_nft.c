@@ -34,6 +34,7 @@
 
 #include "log.h"
 #include "vrrp_firewall_nft.h"
+#include "vrrp_nft_dl.h"
 
 /* nft's datatype numbers (what `nft list` prints set keys as). */
 enum {
