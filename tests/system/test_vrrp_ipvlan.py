@@ -58,10 +58,12 @@ def test_ipvlan_unavailable_stays_in_fault(lab, request, which):
     cap = Capture(lab.netns, lab.procs, lab.ns["obs"])
     t0 = time.time()
     r1 = start(lab, binary(request, which), "r1", ipvlan_conf())
-    wait_for(lambda: "(VI_1): Unable to create ipvlan interface ipv1" in r1.log_text(), 10,
-             what="ipvlan failure logged")
-    assert "(VI_1): entering FAULT state (interface ipv1 down)" in r1.log_text()
-    assert "Netlink: error: Operation not supported(95), type=RTM_NEWLINK(16)" in r1.log_text()
+    # the three lines may reach the log file a moment apart: wait for all of them
+    lines = ["(VI_1): Unable to create ipvlan interface ipv1",
+             "(VI_1): entering FAULT state (interface ipv1 down)",
+             "Netlink: error: Operation not supported(95), type=RTM_NEWLINK(16)"]
+    wait_for(lambda: all(ln in r1.log_text() for ln in lines), 10,
+             what="ipvlan failure and FAULT logged")
     time.sleep(4.5)             # past the master-down timer (3 x 1 s + skew)
     assert "Entering MASTER STATE" not in r1.log_text()
     assert VIP4 not in addrs(lab.netns, lab.ns["r1"], "eth0")
