@@ -35,6 +35,7 @@
 static void set_list(struct vrrp_inst *in, const struct vrrp_vip *v, size_t n, bool add)
 {
 	struct sys_ifaddr a;
+	char t[VRRP_VIP_TEXT];
 	size_t i;
 	int r;
 
@@ -43,7 +44,7 @@ static void set_list(struct vrrp_inst *in, const struct vrrp_vip *v, size_t n, b
 		r = add ? nl_addr_add(in->env->nl, &a) : nl_addr_del(in->env->nl, &a);
 		if (r < 0 && r != -EEXIST && r != -EADDRNOTAVAIL)
 			log_warnx("(%s) cannot %s %s on %s: %s", in->m->name, add ? "add" : "remove",
-				  v[i].text, v[i].dev, nlctx_error(in->env->nl));
+				  vrrp_vip_text(&v[i], t), v[i].dev, nlctx_error(in->env->nl));
 	}
 }
 
@@ -118,11 +119,13 @@ static bool in_list(const struct vrrp_vip *v, const struct vrrp_vip *list, size_
 static void apply_diff(struct vrrp_inst *in, const struct vrrp_vip *from, size_t nfrom,
 		       const struct vrrp_vip *other, size_t nother, bool add)
 {
+	char t[VRRP_VIP_TEXT];
+
 	for (size_t i = 0; i < nfrom; i++) {
 		if (in_list(&from[i], other, nother))
 			continue;
 		log_info("(%s) %s %s on %s after reload", in->m->name,
-			 add ? "adding" : "removing", from[i].text, from[i].dev);
+			 add ? "adding" : "removing", vrrp_vip_text(&from[i], t), from[i].dev);
 		set_list(in, &from[i], 1, add);
 		if (add)
 			garp_one(in, &from[i], in->m->garp_repeat);
@@ -221,28 +224,34 @@ static void run(struct vrrp_inst *in, const struct vrrp_notify *n, const char *c
 
 void vrrp_act_notify(struct vrrp_inst *in, enum vrrp_state to)
 {
-	const struct vrrp_notify *n = to == VRRP_STATE_MASTER ? &in->m->notify_master
-				    : to == VRRP_STATE_BACKUP ? &in->m->notify_backup
-				    : to == VRRP_STATE_FAULT ? &in->m->notify_fault
-				    : to == VRRP_STATE_STOP ? &in->m->notify_stop : NULL;
+	const struct vrrp_notify *n = NULL, *any = vrrp_model_notify(in->m, VRRP_NOTIFY_ANY);
 	char *cmd;
 
+	switch (to) {
+	case VRRP_STATE_MASTER: n = vrrp_model_notify(in->m, VRRP_NOTIFY_MASTER); break;
+	case VRRP_STATE_BACKUP: n = vrrp_model_notify(in->m, VRRP_NOTIFY_BACKUP); break;
+	case VRRP_STATE_FAULT: n = vrrp_model_notify(in->m, VRRP_NOTIFY_FAULT); break;
+	case VRRP_STATE_STOP: n = vrrp_model_notify(in->m, VRRP_NOTIFY_STOP); break;
+	default: break;
+	}
 	vrrp_fifo_instance(in->m->name, vrrp_state_name(to), in->fsm.priority);  /* ops */
 	smtp_alert_vrrp_instance(in->m->name, vrrp_state_name(to));    /* smtp_alert */
 	if (n && n->cmd)
 		run(in, n, n->cmd);
-	if (!in->m->notify.cmd)
+	if (!any->cmd)
 		return;
-	if (asprintf(&cmd, "%s INSTANCE '%s' %s %u", in->m->notify.cmd, in->m->name,
+	if (asprintf(&cmd, "%s INSTANCE '%s' %s %u", any->cmd, in->m->name,
 		     vrrp_state_name(to), in->fsm.priority) < 0)
 		return;
-	run(in, &in->m->notify, cmd);
+	run(in, any, cmd);
 	free(cmd);
 }
 
 void vrrp_act_notify_rx_lower(struct vrrp_inst *in)    /* ops */
 {
+	const struct vrrp_notify *n = vrrp_model_notify(in->m, VRRP_NOTIFY_RX_LOWER);
+
 	vrrp_fifo_instance(in->m->name, "MASTER_RX_LOWER_PRI", in->fsm.priority);
-	if (in->m->notify_rx_lower.cmd)
-		run(in, &in->m->notify_rx_lower, in->m->notify_rx_lower.cmd);
+	if (n->cmd)
+		run(in, n, n->cmd);
 }

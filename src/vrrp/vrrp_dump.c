@@ -20,7 +20,7 @@
 
 static unsigned long d(const struct vrrp_inst *in, enum vrrp_drop r)
 {
-	return in->st.drops[r];
+	return vrrp_inst_drops(in, r);
 }
 
 static unsigned long len_errs(const struct vrrp_inst *in)
@@ -80,13 +80,14 @@ static void print_time(FILE *out, const char *what, const struct timeval *tv)
 static void dump_vips(FILE *out, const char *title, const struct vrrp_inst *in,
 		      const struct vrrp_vip *v, size_t n)
 {
+	char t[VRRP_VIP_TEXT];
 	size_t i;
 
 	if (!n)
 		return;
 	fprintf(out, "   %s (%zu):\n", title, n);
 	for (i = 0; i < n; i++)
-		fprintf(out, "     %s dev %s%s%s%s\n", v[i].text, v[i].dev,
+		fprintf(out, "     %s dev %s%s%s%s\n", vrrp_vip_text(&v[i], t), v[i].dev,
 			v[i].label[0] ? " label " : "", v[i].label, in->vips_set ? " set" : "");
 }
 
@@ -131,7 +132,7 @@ static void dump_one(FILE *out, const struct vrrp_inst *in)
 	vrrp_track_dump_inst(out, in);      /* tracking (vrrp_track_dump.c) */
 	fprintf(out, "   Dropped adverts by reason:\n");
 	for (r = 1; r < VRRP_DROP_MAX; r++)
-		fprintf(out, "     %s = %lu\n", vrrp_drop_str(r), in->st.drops[r]);
+		fprintf(out, "     %s = %lu\n", vrrp_drop_str(r), d(in, r));
 }
 
 void vrrp_dump_instances(FILE *out, const struct vrrp_inst *in)
@@ -172,10 +173,10 @@ static void json_vips(FILE *out, const char *key, const struct vrrp_inst *in,
 
 	fprintf(out, ",\"%s\":[", key);
 	for (i = 0; i < n; i++) {
-		char text[96];
+		char text[96], t[VRRP_VIP_TEXT];
 		const char *p;
 
-		snprintf(text, sizeof(text), "%s dev %s scope global%s", v[i].text, v[i].dev,
+		snprintf(text, sizeof(text), "%s dev %s scope global%s", vrrp_vip_text(&v[i], t), v[i].dev,
 			 in->vips_set ? " set" : "");
 		fputs(i ? ",\"" : "\"", out);
 		for (p = text; *p; p++)

@@ -139,7 +139,8 @@ static void op_arm_adver(void *arg, uint64_t usec)
 	if (timercmp(&due, &now, <))
 		due = now;
 	timersub(&due, &now, &d);
-	event_add(in->t_adver, &d);
+	in->t_fsm_down = false;
+	event_add(in->t_fsm, &d);
 }
 
 /* Armed on an advert, master-down runs from the packet's kernel receive
@@ -154,7 +155,8 @@ static void op_arm_down(void *arg, uint64_t usec)
 		gettimeofday(&now, NULL);
 		timeradd(&now, &d, &in->t_down_due);
 		in->down_expired = false;
-		arm(in->t_down, usec);
+		in->t_fsm_down = true;
+		arm(in->t_fsm, usec);
 		return;
 	}
 	event_base_gettimeofday_cached(in->env->base, &now);
@@ -167,40 +169,66 @@ static void op_arm_down(void *arg, uint64_t usec)
 		else
 			timerclear(&d);
 	}
-	event_add(in->t_down, &d);
+	in->t_fsm_down = true;
+	event_add(in->t_fsm, &d);
 }
 
 static void op_cancel(void *arg)
 {
 	struct vrrp_inst *in = arg;
 
-	event_del(in->t_adver);
-	event_del(in->t_down);
+	event_del(in->t_fsm);
 }
 
-static void on_adver(evutil_socket_t fd, short what, void *arg)
+static void on_adver(struct vrrp_inst *in)
 {
-	struct vrrp_inst *in = arg;
-
-	(void)fd;
-	(void)what;
 	in->adver_periodic = true;
 	vrrp_fsm_adver_timer(&in->fsm);
 	in->adver_periodic = false;
 }
 
-static void on_down(evutil_socket_t fd, short what, void *arg)
+static void on_down(struct vrrp_inst *in)
 {
-	struct vrrp_inst *in = arg;
-
-	(void)fd;
-	(void)what;
 	if (in->fsm.state == VRRP_STATE_BACKUP)
 		log_debug("(%s) Receive advertisement timeout", in->m->name);
 	in->down_expired = true;
 	if (!vrrp_sync_may_master(in))      /* the last member to be ready moves the group */
 		return;
 	vrrp_fsm_master_down_timer(&in->fsm);
+}
+
+static void on_fsm_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *in = arg;
+
+	(void)fd;
+	(void)what;
+	if (in->t_fsm_down)
+		on_down(in);
+	else
+		on_adver(in);
+}
+
+bool vrrp_inst_down_timer_due(const struct vrrp_inst *in, struct timeval *due)
+{
+	if (in->fsm.state != VRRP_STATE_BACKUP || !in->t_fsm_down ||
+	    !evtimer_pending(in->t_fsm, NULL))
+		return false;
+	*due = in->t_down_due;
+	return true;
+}
+
+void vrrp_inst_down_timer_move(struct vrrp_inst *in, const struct timeval *due)
+{
+	struct timeval now, left;
+
+	gettimeofday(&now, NULL);
+	in->t_down_due = *due;
+	if (timercmp(due, &now, >))
+		timersub(due, &now, &left);
+	else
+		timerclear(&left);
+	evtimer_add(in->t_fsm, &left);
 }
 
 static void on_garp(evutil_socket_t fd, short what, void *arg)
@@ -276,14 +304,67 @@ static void do_takeover(struct vrrp_inst *in)
 	vrrp_act_notify(in, VRRP_STATE_MASTER);
 }
 
-static void on_takeover(evutil_socket_t fd, short what, void *arg)
+/* The instances waiting for their takeover, in the order they became
+ * MASTER, and the one event that runs them (made active, so it runs after
+ * the loop pass's other callbacks).  One event for all instances rather
+ * than one each: 1,000 instances, 0.14 MiB less heap. */
+static struct {
+	struct event *ev;
+	struct vrrp_inst *head, **tail;
+} takeovers;
+
+static void on_takeovers(evutil_socket_t fd, short what, void *arg)
 {
-	struct vrrp_inst *in = arg;
+	struct vrrp_inst *in;
 
 	(void)fd;
 	(void)what;
-	if (in->fsm.state == VRRP_STATE_MASTER)
-		do_takeover(in);
+	(void)arg;
+	while ((in = takeovers.head)) {
+		takeovers.head = in->takeover_next;
+		in->takeover_next = NULL;
+		in->takeover_queued = false;
+		if (in->takeover_due && in->fsm.state == VRRP_STATE_MASTER) {
+			in->takeover_due = false;
+			do_takeover(in);
+		}
+	}
+	takeovers.tail = &takeovers.head;
+}
+
+/* False when out of memory (the takeover then runs at once). */
+static bool queue_takeover(struct vrrp_inst *in)
+{
+	if (!takeovers.ev) {
+		takeovers.ev = event_new(in->env->base, -1, 0, on_takeovers, NULL);
+		takeovers.tail = &takeovers.head;
+		if (!takeovers.ev)
+			return false;
+	}
+	in->takeover_due = true;
+	if (!in->takeover_queued) {
+		in->takeover_queued = true;
+		*takeovers.tail = in;
+		takeovers.tail = &in->takeover_next;
+	}
+	event_active(takeovers.ev, EV_TIMEOUT, 1);
+	return true;
+}
+
+static void unqueue_takeover(struct vrrp_inst *in)
+{
+	struct vrrp_inst **p;
+
+	in->takeover_due = false;
+	if (!in->takeover_queued)
+		return;
+	for (p = &takeovers.head; *p != in; p = &(*p)->takeover_next)
+		;
+	*p = in->takeover_next;
+	if (takeovers.tail == &in->takeover_next)
+		takeovers.tail = p;
+	in->takeover_next = NULL;
+	in->takeover_queued = false;
 }
 
 /* ---- state changes ------------------------------------------------------------- */
@@ -295,8 +376,8 @@ static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
 
 	gettimeofday(&in->last_transition, NULL);
 	if (from == VRRP_STATE_MASTER) {
-		if (event_pending(in->t_takeover, EV_TIMEOUT, NULL)) {  /* active, not run */
-			event_del(in->t_takeover);  /* leaving before it ran: keep the order */
+		if (in->takeover_due) {    /* leaving before it ran: keep the order */
+			in->takeover_due = false;
 			do_takeover(in);
 		}
 		in->st.released_master++;
@@ -306,7 +387,8 @@ static void op_change_state(void *arg, enum vrrp_state from, enum vrrp_state to)
 	case VRRP_STATE_MASTER:
 		log_info("(%s) Entering MASTER STATE", nm);
 		in->st.became_master++;
-		event_active(in->t_takeover, EV_TIMEOUT, 1);
+		if (!queue_takeover(in))
+			do_takeover(in);
 		break;
 	case VRRP_STATE_BACKUP:
 		if (from == VRRP_STATE_INIT)
@@ -371,10 +453,12 @@ static void count_drop(struct vrrp_inst *in, enum vrrp_drop why, const struct vr
 	time_t now = time(NULL);
 	char b[INET6_ADDRSTRLEN];
 
-	in->st.drops[why]++;
-	if (in->drop_logged[why] == now)
+	if (!in->st.drops && !(in->st.drops = calloc(1, sizeof(*in->st.drops))))
+		return;                    /* out of memory: not counted, not logged */
+	in->st.drops->n[why]++;
+	if (in->st.drops->logged[why] == now)
 		return;
-	in->drop_logged[why] = now;
+	in->st.drops->logged[why] = now;
 	if (why == VRRP_DROP_AUTH_PASS)    /* 2.2.7's words */
 		log_info("(%s) received an invalid passwd!", in->m->name);
 	else
@@ -544,10 +628,8 @@ struct vrrp_inst *vrrp_inst_new(const struct vrrp_env *env, const struct vrrp_mo
 	in->fcfg.want_master = m->want_master;
 	in->fcfg.lower_prio_no_advert = m->lower_prio_no_advert;
 	in->fcfg.higher_prio_send_advert = m->higher_prio_send_advert;
-	in->t_adver = evtimer_new(env->base, on_adver, in);
-	in->t_down = evtimer_new(env->base, on_down, in);
-	in->t_takeover = evtimer_new(env->base, on_takeover, in);
-	if (!in->t_adver || !in->t_down || !in->t_takeover || !setup_net(in)) {
+	in->t_fsm = evtimer_new(env->base, on_fsm_timer, in);
+	if (!in->t_fsm || !setup_net(in)) {
 		vrrp_inst_free(in);
 		return NULL;
 	}
@@ -593,19 +675,17 @@ void vrrp_inst_free(struct vrrp_inst *in)
 	if (!in)
 		return;
 	vrrp_sock_unbind_vrid(in->sock, in->m->vrid, in);
-	if (in->t_adver)
-		event_free(in->t_adver);
-	if (in->t_down)
-		event_free(in->t_down);
+	unqueue_takeover(in);
+	if (in->t_fsm)
+		event_free(in->t_fsm);
 	if (in->t_garp)
 		event_free(in->t_garp);
 	if (in->t_refresh)
 		event_free(in->t_refresh);
 	if (in->t_lower)
 		event_free(in->t_lower);
-	if (in->t_takeover)
-		event_free(in->t_takeover);
 	free(in->vip_wire);
+	free(in->st.drops);
 	free(in);
 }
 
@@ -645,7 +725,13 @@ void vrrp_inst_addr_added(struct vrrp_inst *in, int ifindex)
 
 void vrrp_inst_clear_stats(struct vrrp_inst *in)
 {
+	free(in->st.drops);
 	memset(&in->st, 0, sizeof(in->st));
+}
+
+unsigned long vrrp_inst_drops(const struct vrrp_inst *in, enum vrrp_drop r)
+{
+	return in->st.drops ? in->st.drops->n[r] : 0;
 }
 
 void vrrp_inst_set_priority(struct vrrp_inst *in, uint8_t priority)

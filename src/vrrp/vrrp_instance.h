@@ -29,11 +29,19 @@ struct event;
 struct event_base;
 struct vrrp_sock;
 
+/* Drop counters and when each reason was last logged: allocated at an
+ * instance's first drop (most instances never drop anything; 256 bytes
+ * each otherwise). */
+struct vrrp_drops {
+	unsigned long n[VRRP_DROP_MAX];
+	time_t logged[VRRP_DROP_MAX];
+};
+
 struct vrrp_stats {
 	unsigned long adv_rx, adv_tx;
 	unsigned long became_master, released_master;
 	unsigned long prio0_rx, prio0_tx;
-	unsigned long drops[VRRP_DROP_MAX];
+	struct vrrp_drops *drops;          /* NULL: nothing dropped yet */
 };
 
 /* What every instance shares: the event base, the netlink request socket,
@@ -56,10 +64,17 @@ struct vrrp_inst {
 	uint8_t *vip_wire;                 /* the VIPs as sent: nvips x 4 or 16 bytes */
 	struct timeval adver_due;          /* deadline of the next advert (loop's clock) */
 	bool adver_periodic;               /* arming from the advert timer itself */
-	struct event *t_adver, *t_down;
+	/* The advert timer (MASTER) and the master-down timer (BACKUP) are
+	 * never armed together (the FSM cancels both on every transition):
+	 * one event, t_fsm_down saying which one it is. */
+	struct event *t_fsm;
+	bool t_fsm_down;
 	struct event *t_garp;              /* these three: NULL until first armed */
 	struct event *t_refresh, *t_lower;  /* garp_master_refresh, garp_lower_prio_delay */
-	struct event *t_takeover;          /* MASTER's VIPs, GARPs, notify: after the pass */
+	/* MASTER's VIPs, GARPs and notify run after the loop pass (see
+	 * do_takeover()): queued in takeover_next until then */
+	bool takeover_queued, takeover_due;
+	struct vrrp_inst *takeover_next;
 	struct timeval t_down_due;         /* when the master-down timer fires */
 	struct timeval rx_time;            /* kernel receive time of the advert being
 					    * handled (zero otherwise): master-down
@@ -75,7 +90,6 @@ struct vrrp_inst {
 	uint32_t ah_seq;
 	struct vrrp_ip last_master;        /* sender of the last accepted advert */
 	struct timeval last_transition;
-	time_t drop_logged[VRRP_DROP_MAX];
 	struct vrrp_stats st;
 	struct vrrp_inst *next;
 };
@@ -103,6 +117,12 @@ void vrrp_inst_addr_deleted(struct vrrp_inst *in, const struct sys_ip *addr);
 /* An address appeared on ifindex: an instance without a source may run now. */
 void vrrp_inst_addr_added(struct vrrp_inst *in, int ifindex);
 void vrrp_inst_clear_stats(struct vrrp_inst *in);
+/* vrrp_startup_delay (vrrp_rt.c): a BACKUP's pending master-down timer,
+ * and moving it to another deadline (the loop's clock). */
+bool vrrp_inst_down_timer_due(const struct vrrp_inst *in, struct timeval *due);
+void vrrp_inst_down_timer_move(struct vrrp_inst *in, const struct timeval *due);
+/* Adverts dropped for reason r. */
+unsigned long vrrp_inst_drops(const struct vrrp_inst *in, enum vrrp_drop r);
 /* The hook for tracking (track_script, track_interface weights...): set the
  * effective priority; it takes effect with the next advert sent or
  * compared, as in 2.2.7.  Called by tracking (vrrp_track.c). */

@@ -138,7 +138,6 @@ static void copy_name(char dst[IFNAMSIZ], const char *src)
 bool vrrp_vip_parse(char *const *argv, int argc, const char *dflt_if, struct vrrp_vip *out)
 {
 	struct conf_addr a;
-	char buf[INET6_ADDRSTRLEN];
 	int i;
 
 	memset(out, 0, sizeof(*out));
@@ -168,9 +167,15 @@ bool vrrp_vip_parse(char *const *argv, int argc, const char *dflt_if, struct vrr
 			continue;
 		i++;
 	}
-	sys_ip_format(&out->addr, buf, sizeof(buf));
-	snprintf(out->text, sizeof(out->text), "%s/%d", buf, out->plen);
 	return true;
+}
+
+const char *vrrp_vip_text(const struct vrrp_vip *v, char *buf)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	snprintf(buf, VRRP_VIP_TEXT, "%s/%d", sys_ip_format(&v->addr, a, sizeof(a)), v->plen);
+	return buf;
 }
 
 /* Parse every line of every `name` list of the instance into *out. */
@@ -197,8 +202,10 @@ static int read_vips(const struct conf_node *inst, const char *name, const char 
 				continue;
 			v->ifindex = link_index(nl, v->dev);
 			if (v->ifindex <= 0) {
+				char t[VRRP_VIP_TEXT];
+
 				log_warnx("(%s) interface %s of VIP %s not found", inst->argv[0],
-					  v->dev, v->text);
+					  v->dev, vrrp_vip_text(v, t));
 				continue;
 			}
 			(*n)++;
@@ -258,6 +265,39 @@ static void notify_of(const struct conf_node *inst, const char *name, struct vrr
 	out->group = n && n->argc >= 3 ? n->argv[2] : NULL;
 }
 
+/* The notify scripts; mi->notify stays NULL when there are none.
+ * false when out of memory. */
+static bool read_notify(const struct conf_node *inst, struct vrrp_model_inst *mi)
+{
+	static const char *const kw[VRRP_NOTIFY_KINDS] = {
+		[VRRP_NOTIFY_MASTER] = "notify_master", [VRRP_NOTIFY_BACKUP] = "notify_backup",
+		[VRRP_NOTIFY_FAULT] = "notify_fault", [VRRP_NOTIFY_STOP] = "notify_stop",
+		[VRRP_NOTIFY_ANY] = "notify",
+		[VRRP_NOTIFY_RX_LOWER] = "notify_master_rx_lower_pri",   /* ops */
+	};
+	struct vrrp_notify n[VRRP_NOTIFY_KINDS];
+	bool any = false;
+
+	for (int k = 0; k < VRRP_NOTIFY_KINDS; k++) {
+		notify_of(inst, kw[k], &n[k]);
+		any |= n[k].cmd != NULL;
+	}
+	if (!any)
+		return true;
+	if (!(mi->notify = malloc(sizeof(n))))
+		return false;
+	memcpy(mi->notify, n, sizeof(n));
+	return true;
+}
+
+const struct vrrp_notify *vrrp_model_notify(const struct vrrp_model_inst *mi,
+					    enum vrrp_notify_kind k)
+{
+	static const struct vrrp_notify none;
+
+	return mi->notify ? &mi->notify[k] : &none;
+}
+
 static void read_auth(const struct conf_node *inst, struct vrrp_model_inst *mi)
 {
 	const struct conf_node *auth = conf_find_last(inst, "authentication");
@@ -312,12 +352,6 @@ static void read_scalars(const struct conf_node *inst, const struct globals *g,
 	}
 	if ((n = conf_find_last(inst, "mcast_src_ip")) && n->val.addr)
 		sys_ip_from_conf(n->val.addr, &mi->src_ip);
-	notify_of(inst, "notify_master", &mi->notify_master);
-	notify_of(inst, "notify_backup", &mi->notify_backup);
-	notify_of(inst, "notify_fault", &mi->notify_fault);
-	notify_of(inst, "notify_stop", &mi->notify_stop);
-	notify_of(inst, "notify", &mi->notify);
-	notify_of(inst, "notify_master_rx_lower_pri", &mi->notify_rx_lower);   /* ops */
 	mi->notify_prio_changes = conf_get_bool(inst, "notify_priority_changes",
 						g->notify_prio_changes);
 	mi->notify_prio_own = conf_find(inst, "notify_priority_changes") != NULL;
@@ -360,7 +394,8 @@ static int build_one(const struct conf_node *inst, const struct globals *g, stru
 		return 1;
 	}
 	read_scalars(inst, g, mi);
-	if (read_vips(inst, "virtual_ipaddress", mi->ifname, nl, &mi->vips, &mi->nvips) ||
+	if (!read_notify(inst, mi) ||
+	    read_vips(inst, "virtual_ipaddress", mi->ifname, nl, &mi->vips, &mi->nvips) ||
 	    read_vips(inst, "virtual_ipaddress_excluded", mi->ifname, nl, &mi->evips,
 		      &mi->nevips) ||
 	    read_peers(inst, mi))
@@ -375,6 +410,7 @@ static void free_inst(struct vrrp_model_inst *mi)
 	free(mi->vips);
 	free(mi->evips);
 	free(mi->peers);
+	free(mi->notify);
 }
 
 int vrrp_model_build(const struct conf *conf, struct nlctx *nl, struct vrrp_model *out)

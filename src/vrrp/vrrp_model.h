@@ -40,7 +40,6 @@ struct vrrp_vip {
 	int scope;                   /* RT_SCOPE_*, -1 = default */
 	bool nodad;                  /* "-nodad" (IPv6) */
 	bool noprefixroute;
-	char text[64];               /* "ADDR/PLEN" for logs */
 	const char *track_group;     /* static_ipaddress: its track_group, or NULL */
 };
 
@@ -51,19 +50,33 @@ struct vrrp_notify {
 	const char *user, *group;
 };
 
+/* An instance's notify scripts (vrrp_model_inst.notify). */
+enum vrrp_notify_kind {
+	VRRP_NOTIFY_MASTER,          /* notify_master */
+	VRRP_NOTIFY_BACKUP,
+	VRRP_NOTIFY_FAULT,
+	VRRP_NOTIFY_STOP,
+	VRRP_NOTIFY_ANY,             /* notify: every state, with 2.2.7's four arguments */
+	VRRP_NOTIFY_RX_LOWER,        /* notify_master_rx_lower_pri (ops) */
+	VRRP_NOTIFY_KINDS
+};
+
 struct vrrp_model_inst {
 	const char *name;
 	const char *ifname;
 	int ifindex;
+	int family;                  /* AF_INET or AF_INET6 */
+	/* (small fields together: no padding between them) */
 	uint8_t vrid;
 	uint8_t base_prio;
 	uint8_t version;             /* 2 or 3 (IPv6: always 3) */
-	int family;                  /* AF_INET or AF_INET6 */
-	uint64_t adver_int_us;       /* v2: whole seconds */
+	uint8_t unicast_ttl;
+	uint8_t auth_type;           /* enum vrrp_auth_type */
 	bool want_master;
 	bool nopreempt;
-	uint64_t preempt_delay_us;
 	bool accept;
+	uint64_t adver_int_us;       /* v2: whole seconds */
+	uint64_t preempt_delay_us;
 	struct vrrp_vip *vips;
 	size_t nvips;
 	struct vrrp_vip *evips;      /* virtual_ipaddress_excluded */
@@ -71,13 +84,14 @@ struct vrrp_model_inst {
 	struct sys_ip src_ip;        /* mcast_src_ip / unicast_src_ip; family 0 = auto */
 	struct vrrp_peer *peers;     /* unicast_peer */
 	size_t npeers;
-	uint8_t unicast_ttl;
 	struct sys_ip mcast_group;   /* 224.0.0.18 / ff02::12 or the global override */
-	uint8_t auth_type;           /* enum vrrp_auth_type */
 	char auth_pass[VRRP_AUTH_DATA_LEN + 1];
 	unsigned garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
 	unsigned garp_lower_delay_s, garp_lower_repeat;
-	struct vrrp_notify notify_master, notify_backup, notify_fault, notify_stop, notify;
+	/* VRRP_NOTIFY_KINDS entries, NULL when the instance has no notify
+	 * script (most have none: 144 bytes saved each); read it through
+	 * vrrp_model_notify() */
+	struct vrrp_notify *notify;
 	unsigned down_timer_adverts;
 	bool lower_prio_no_advert, higher_prio_send_advert;
 	bool skip_check_adv_addr, check_unicast_src, dont_track_primary;
@@ -96,8 +110,6 @@ struct vrrp_model_inst {
 	size_t nvroutes;
 	struct vrrp_rule *vrules;
 	size_t nvrules;
-	/* ---- ops: notify_master_rx_lower_pri (vrrp_act_notify_rx_lower) ---- */
-	struct vrrp_notify notify_rx_lower;
 	/* notify_priority_changes (instance, else its sync group, else global_defs
 	 * vrrp_notify_priority_changes): FIFO lines on priority changes */
 	bool notify_prio_changes;
@@ -129,6 +141,14 @@ void vrrp_model_free(struct vrrp_model *m);
 /* The last step of vrrp_model_build() (vrrp_model_own.c): copy every string
  * the builders took from the tree into m->strs.  0, or -1 when out of memory. */
 int vrrp_model_own_strings(struct vrrp_model *m);
+
+/* "ADDR/PLEN" of v, for logs and dumps, in buf (VRRP_VIP_TEXT bytes). */
+#define VRRP_VIP_TEXT 64
+const char *vrrp_vip_text(const struct vrrp_vip *v, char *buf);
+
+/* mi's notify script of kind k (cmd NULL: none). */
+const struct vrrp_notify *vrrp_model_notify(const struct vrrp_model_inst *mi,
+					    enum vrrp_notify_kind k);
 
 /* Parse one virtual_ipaddress line (argv as in the tree) for an instance
  * on `dflt_if`; false if the address is malformed.  ifindex is not set. */

@@ -66,11 +66,11 @@ static bool own_inst(struct vrrp_strpool *p, struct vrrp_model_inst *mi,
 		     const struct vrrp_track_set **last_set)
 {
 	if (!own(p, &mi->name) || !own(p, &mi->ifname) ||
-	    !own_notify(p, &mi->notify_master) || !own_notify(p, &mi->notify_backup) ||
-	    !own_notify(p, &mi->notify_fault) || !own_notify(p, &mi->notify_stop) ||
-	    !own_notify(p, &mi->notify) || !own_notify(p, &mi->notify_rx_lower) ||
 	    !own_vips(p, mi->vips, mi->nvips) || !own_vips(p, mi->evips, mi->nevips))
 		return false;
+	for (int k = 0; mi->notify && k < VRRP_NOTIFY_KINDS; k++)
+		if (!own_notify(p, &mi->notify[k]))
+			return false;
 	if (mi->track && mi->track->set != *last_set) {
 		*last_set = mi->track->set;
 		return own_track(p, mi->track->set);

@@ -159,7 +159,10 @@ static int read_addrs(struct builder *b, const struct conf_node *list, struct vr
 				v->track_group = line->argv[i + 1];
 		v->ifindex = nl_link_index(b->nl, v->dev);
 		if (v->ifindex <= 0) {
-			log_warnx("interface %s of static address %s not found", v->dev, v->text);
+			char t[VRRP_VIP_TEXT];
+
+			log_warnx("interface %s of static address %s not found", v->dev,
+				  vrrp_vip_text(v, t));
 			continue;
 		}
 		m->nsaddrs++;

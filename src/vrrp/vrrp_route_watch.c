@@ -162,7 +162,10 @@ static const char *scope_name(int scope)
 
 static void log_addr_restored(const struct vrrp_vip *v)
 {
-	log_info("Restoring deleted static address %s dev %s scope %s%s%s set", v->text, v->dev,
+	char t[VRRP_VIP_TEXT];
+
+	log_info("Restoring deleted static address %s dev %s scope %s%s%s set",
+		 vrrp_vip_text(v, t), v->dev,
 		 scope_name(v->scope), v->track_group ? " track_group " : "",
 		 v->track_group ? v->track_group : "");
 }
@@ -192,6 +195,7 @@ static bool route_uses(const struct vrrp_route *rt, int ifindex)
 /* The interface came back up: its static addresses and routes again. */
 static void restore_link(int ifindex)
 {
+	char t[VRRP_VIP_TEXT];
 	size_t i;
 	int r;
 
@@ -199,8 +203,8 @@ static void restore_link(int ifindex)
 		if (w.saddrs[i].ifindex == ifindex) {
 			log_addr_restored(&w.saddrs[i]);
 			if ((r = vrrp_static_addr_add(w.nl, &w.saddrs[i])) < 0 && r != -EEXIST)
-				log_warnx("cannot restore static address %s: %s", w.saddrs[i].text,
-					  nlctx_error(w.nl));
+				log_warnx("cannot restore static address %s: %s",
+					  vrrp_vip_text(&w.saddrs[i], t), nlctx_error(w.nl));
 		}
 	for (i = 0; i < w.nsroutes; i++)
 		if (route_uses(&w.sroutes[i], ifindex)) {

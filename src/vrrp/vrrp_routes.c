@@ -72,14 +72,15 @@ int vrrp_static_addr_add(struct nlctx *nl, const struct vrrp_vip *v)
 static void addr_one(struct nlctx *nl, const struct vrrp_vip *v, bool add)
 {
 	struct sys_ifaddr a;
+	char t[VRRP_VIP_TEXT];
 	int r;
 
 	vrrp_addr_request(v, false, &a);
 	r = add ? nl_addr_add(nl, &a) : nl_addr_del(nl, &a);
 	if (r == 0 || (add && r == -EEXIST) || (!add && r == -EADDRNOTAVAIL))
 		return;
-	log_warnx("cannot %s static address %s on %s: %s", add ? "add" : "remove", v->text,
-		  v->dev, nlctx_error(nl));
+	log_warnx("cannot %s static address %s on %s: %s", add ? "add" : "remove",
+		  vrrp_vip_text(v, t), v->dev, nlctx_error(nl));
 }
 
 static void routes(struct nlctx *nl, const char *owner, const struct vrrp_route *v, size_t n,
@@ -158,12 +159,14 @@ static void diff_rules(struct nlctx *nl, const char *owner, const struct vrrp_ru
 static void diff_addrs(struct nlctx *nl, const struct vrrp_vip *from, size_t nfrom,
 		       const struct vrrp_vip *other, size_t nother, bool add)
 {
+	char t[VRRP_VIP_TEXT];
+
 	for (size_t i = 0; i < nfrom; i++) {
 		if (has_addr(other, nother, &from[i]))
 			continue;
 		if (!add)
-			log_info("ip address %s dev %s, no longer exist", from[i].text,
-				 from[i].dev);
+			log_info("ip address %s dev %s, no longer exist",
+				 vrrp_vip_text(&from[i], t), from[i].dev);
 		addr_one(nl, &from[i], add);
 	}
 }

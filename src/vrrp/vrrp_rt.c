@@ -5,8 +5,8 @@
  * Design.  Each global_defs setting is one small function reading the
  * last occurrence over every global_defs block; all are applied once, in
  * the child, before any instance starts.  The startup delay re-arms the
- * instances' own master-down timer (struct vrrp_inst's t_down and
- * t_down_due) with the delay added, so the state machine is not involved.
+ * instances' own master-down timer (vrrp_inst_down_timer_move()) with the
+ * delay added, so the state machine is not involved.
  */
 #include "config.h"
 
@@ -107,7 +107,7 @@ void vrrp_rt_apply(const struct conf *conf)
 void vrrp_rt_startup_delay(struct vrrp_inst *head, const struct conf *conf)
 {
 	const struct conf_node *n = conf_global(conf, "vrrp_startup_delay");
-	struct timeval now, delay, left;
+	struct timeval delay, due;
 	struct vrrp_inst *in;
 
 	if (!n || !n->val.usec)
@@ -115,15 +115,10 @@ void vrrp_rt_startup_delay(struct vrrp_inst *head, const struct conf *conf)
 	log_info("Delaying startup for %g seconds", (double)n->val.usec / 1e6);
 	delay.tv_sec = (time_t)(n->val.usec / 1000000);
 	delay.tv_usec = (suseconds_t)(n->val.usec % 1000000);
-	gettimeofday(&now, NULL);
 	for (in = head; in; in = in->next) {
-		if (in->fsm.state != VRRP_STATE_BACKUP || !evtimer_pending(in->t_down, NULL))
+		if (!vrrp_inst_down_timer_due(in, &due))
 			continue;
-		timeradd(&in->t_down_due, &delay, &in->t_down_due);
-		if (timercmp(&in->t_down_due, &now, >))
-			timersub(&in->t_down_due, &now, &left);
-		else
-			timerclear(&left);
-		evtimer_add(in->t_down, &left);
+		timeradd(&due, &delay, &due);
+		vrrp_inst_down_timer_move(in, &due);
 	}
 }

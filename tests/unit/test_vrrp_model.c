@@ -94,6 +94,7 @@ static void test_globals_and_overrides(void **state)
 		" priority 200\n advert_int 0.25\n nopreempt\n garp_master_repeat 4\n"
 		" virtual_ipaddress {\n  10.1.2.3/24 dev lo label lo:1 scope link brd 10.1.2.255\n"
 		"  10.1.2.4/24 -nodad\n }\n}\n");
+	char t[VRRP_VIP_TEXT];
 
 	(void)state;
 	assert_non_null(m);
@@ -107,7 +108,7 @@ static void test_globals_and_overrides(void **state)
 	assert_int_equal(m->garp_lower_repeat, 4);
 	assert_int_equal(m->mcast_group.u.v4.s_addr, htonl(0xe0000013));
 	assert_int_equal(m->nvips, 2);
-	assert_string_equal(m->vips[0].text, "10.1.2.3/24");
+	assert_string_equal(vrrp_vip_text(&m->vips[0], t), "10.1.2.3/24");
 	assert_string_equal(m->vips[0].label, "lo:1");
 	assert_int_equal(m->vips[0].scope, RT_SCOPE_LINK);
 	assert_int_equal(m->vips[0].brd.family, AF_INET);

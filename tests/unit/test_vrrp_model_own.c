@@ -121,6 +121,8 @@ static void check_inst(const struct vrrp_model_inst *mi)
 	NO_TREE(mi->vips, mi->nvips, "vips");
 	NO_TREE(mi->evips, mi->nevips, "excluded vips");
 	NO_TREE(mi->peers, mi->npeers, "peers");
+	if (mi->notify)
+		NO_TREE(mi->notify, VRRP_NOTIFY_KINDS, "notify scripts");
 	NO_TREE(mi->vroutes, mi->nvroutes, "routes");
 	NO_TREE(mi->vrules, mi->nvrules, "rules");
 	if (!mi->track)
@@ -174,18 +176,19 @@ static void test_strings_survive_the_tree(void **state)
 	m = &model.inst[0];
 	assert_string_equal(m->name, "VI_1");
 	assert_string_equal(m->ifname, "lo");
-	assert_string_equal(m->notify_master.cmd, "/bin/echo VI_1 master");
-	assert_string_equal(m->notify_backup.cmd, "/bin/echo VI_1 backup");
-	assert_string_equal(m->notify_fault.cmd, "/bin/echo VI_1 fault");
-	assert_string_equal(m->notify_stop.cmd, "/bin/echo VI_1 stop");
-	assert_string_equal(m->notify.cmd, "/bin/echo VI_1");
-	assert_string_equal(m->notify_rx_lower.cmd, "/bin/echo VI_1 lower");
-	assert_string_equal(m->notify_master.user, "root");
-	assert_string_equal(m->notify_rx_lower.group, "root");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_MASTER)->cmd, "/bin/echo VI_1 master");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_BACKUP)->cmd, "/bin/echo VI_1 backup");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_FAULT)->cmd, "/bin/echo VI_1 fault");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_STOP)->cmd, "/bin/echo VI_1 stop");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_ANY)->cmd, "/bin/echo VI_1");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_RX_LOWER)->cmd, "/bin/echo VI_1 lower");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_MASTER)->user, "root");
+	assert_string_equal(vrrp_model_notify(m, VRRP_NOTIFY_RX_LOWER)->group, "root");
 	assert_string_equal(model.inst[2].name, "VI_3");
 	/* one copy of a string named by several instances */
 	assert_ptr_equal(model.inst[1].ifname, m->ifname);
-	assert_ptr_equal(model.inst[2].notify_master.user, m->notify_master.user);
+	assert_ptr_equal(vrrp_model_notify(&model.inst[2], VRRP_NOTIFY_MASTER)->user,
+			 vrrp_model_notify(m, VRRP_NOTIFY_MASTER)->user);
 	assert_string_equal(model.groups[0].name, "G1");
 	assert_string_equal(model.groups[0].notify_master.cmd, "/bin/echo G1 master");
 	assert_string_equal(model.groups[0].notify.cmd, "/bin/echo G1");
