@@ -15,14 +15,14 @@ same script; test_same_as_reference compares every table of the two runs.
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from test_vm_ipvs import VmRun, _cache_dir, norm_blocks
+from test_vm_ipvs import VmRun, norm_blocks
+from vm_guest import build_image
 
 HERE = Path(__file__).resolve().parent
 VM_DIR = HERE.parent / "vm"
@@ -52,24 +52,8 @@ EXPECTED_TABLE = {
 @pytest.fixture(scope="module")
 def checker_image(keepalived_bin, tmp_path_factory):
     """Image with our keepalived and, when installed, the reference."""
-    if shutil.which("qemu-system-x86_64") is None:
-        pytest.skip("qemu-system-x86_64 missing (apt-get install qemu-system-x86)")
-    bins = [str(keepalived_bin)]
-    ref = Path(os.environ.get("KEEPALIVED_REF", "/usr/sbin/keepalived"))
-    has_ref = ref.is_file() and os.access(ref, os.X_OK)
-    if has_ref:
-        d = tmp_path_factory.mktemp("refbin")
-        shutil.copy2(ref, d / "keepalived-ref")
-        bins.append(str(d / "keepalived-ref"))
-    cache = _cache_dir()
-    out = cache / "image-checker"
-    env = dict(os.environ, VM_CACHE=str(cache))
-    r = subprocess.run(["bash", str(VM_DIR / "build-image.sh"), "-o", str(out), *bins],
-                       env=env, capture_output=True, text=True, timeout=600)
-    if r.returncode == 77:
-        pytest.skip("VM image: " + r.stderr.strip().splitlines()[-1])
-    assert r.returncode == 0, f"build-image.sh failed:\n{r.stderr}"
-    return out, has_ref
+    image, _, kas = build_image(tmp_path_factory, keepalived_bin, "image-checker")
+    return image, "keepalived-ref" in kas
 
 
 def boot(image, ka_name):

@@ -25,13 +25,11 @@ def vm_module(cache, image, relpath):
     return None
 
 
-def boot_guest(tmp_path_factory, keepalived_bin, *, image_name, guest, guest_files,
-               module, tools=(), boot_limit=300):
-    """Build image_name with our binary, 2.2.7's (as keepalived-ref, when
-    installed) and `tools`, boot it once with tests/vm/GUEST (prefixed with
-    KAS="keepalived [keepalived-ref]"), guest_files and the module
-    (drivers/... path in the VM kernel) as guest files.  Returns the
-    VmRun, with .kas the binaries that ran."""
+def build_image(tmp_path_factory, keepalived_bin, image_name, tools=()):
+    """Build image_name (in the VM cache) with our binary, 2.2.7's (as
+    keepalived-ref, when installed) and `tools`.  Returns (image, cache,
+    kas), kas the binaries in it: ["keepalived"] or ["keepalived",
+    "keepalived-ref"].  Skips when qemu or the kernel package is missing."""
     if shutil.which("qemu-system-x86_64") is None:
         pytest.skip("qemu-system-x86_64 missing (apt-get install qemu-system-x86)")
     bins = [str(keepalived_bin), *map(str, tools)]
@@ -50,6 +48,16 @@ def boot_guest(tmp_path_factory, keepalived_bin, *, image_name, guest, guest_fil
     if r.returncode == 77:
         pytest.skip("VM image: " + r.stderr.strip().splitlines()[-1])
     assert r.returncode == 0, f"build-image.sh failed:\n{r.stderr}"
+    return image, cache, kas
+
+
+def boot_guest(tmp_path_factory, keepalived_bin, *, image_name, guest, guest_files,
+               module, tools=(), boot_limit=300):
+    """Build image_name (build_image()), boot it once with tests/vm/GUEST
+    (prefixed with KAS="keepalived [keepalived-ref]"), guest_files and the
+    module (drivers/... path in the VM kernel) as guest files.  Returns the
+    VmRun, with .kas the binaries that ran."""
+    image, cache, kas = build_image(tmp_path_factory, keepalived_bin, image_name, tools)
     ko = vm_module(cache, image, module)
     if ko is None:
         pytest.skip(f"{Path(module).name} not found in the VM kernel")
