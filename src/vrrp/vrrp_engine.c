@@ -129,6 +129,8 @@ static int open_shared(struct event_base *base)
 	return 0;
 }
 
+#define START_STAGGER_US 10
+
 int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool dont_release)
 {
 	struct vrrp_inst **tail = &eng.head;
@@ -155,8 +157,18 @@ int vrrp_engine_start(struct event_base *base, const struct conf *conf, bool don
 	vrrp_net_addr_cache(false);
 	vrrp_track_start(base, &eng.nl, eng.head);       /* tracking (vrrp_track.c) */
 	eng.sync = vrrp_sync_setup(eng.head, &eng.model);
-	for (struct vrrp_inst *in = eng.head; in; in = in->next)
+	/* Every socket is open: listening.  START_STAGGER_US apart, so that
+	 * instances with the same interval still leave BACKUP in configuration
+	 * order, as 2.2.7's do (more than the jitter between our clock and
+	 * libevent's when it turns a timeout into a deadline). */
+	gettimeofday(&eng.env.start_clock, NULL);
+	for (struct vrrp_inst *in = eng.head; in; in = in->next) {
+		const struct timeval stagger = { 0, START_STAGGER_US };
+
 		vrrp_inst_start(in);
+		timeradd(&eng.env.start_clock, &stagger, &eng.env.start_clock);
+	}
+	timerclear(&eng.env.start_clock);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -143,34 +144,76 @@ static void op_arm_adver(void *arg, uint64_t usec)
 	event_add(in->t_fsm, &d);
 }
 
+/* The master-down timer wakes the child DOWN_SPIN_US before its deadline
+ * and the child waits the rest awake (down_spin()): on a virtual machine
+ * a timer that wakes an idle CPU fires 0.1-0.2 ms late, and that delay
+ * would be added to every failover.  The cost is at most DOWN_SPIN_US of
+ * CPU per expiry, that is per failover or start, never per advert. */
+#define DOWN_SPIN_US 300
+
+/* Arm the master-down timer d from the loop's cached time (t_down_due is
+ * set by the caller). */
+static void arm_down(struct vrrp_inst *in, struct timeval *d)
+{
+	const struct timeval lead = { 0, DOWN_SPIN_US };
+
+	in->down_expired = false;
+	in->t_fsm_down = true;
+	in->t_fsm_spin = timercmp(d, &lead, >);
+	if (in->t_fsm_spin)
+		timersub(d, &lead, d);
+	event_add(in->t_fsm, d);
+}
+
+/* Wait awake until t_down_due; false, with the timer armed for the rest,
+ * when a packet reaches the instance's socket first: it may be the
+ * master's advert, which must be read before the timer runs out. */
+static bool down_spin(struct vrrp_inst *in)
+{
+	struct pollfd p = { .fd = in->sock ? vrrp_sock_fd(in->sock) : -1, .events = POLLIN };
+	struct timeval now, d;
+
+	in->t_fsm_spin = false;
+	for (;;) {
+		gettimeofday(&now, NULL);
+		if (!timercmp(&now, &in->t_down_due, <))
+			return true;
+		if (p.fd >= 0 && poll(&p, 1, 0) > 0) {
+			timersub(&in->t_down_due, &now, &d);
+			event_base_update_cache_time(in->env->base);  /* d counts from now */
+			event_add(in->t_fsm, &d);
+			return false;
+		}
+	}
+}
+
 /* Armed on an advert, master-down runs from the packet's kernel receive
  * time: libevent counts a relative timeout from the loop's cached time
- * (our wake-up), so the time the packet waited for us is taken off. */
+ * (our wake-up), so the time the packet waited for us is taken off.  At
+ * start it runs from the engine's start (vrrp_env.start_clock). */
 static void op_arm_down(void *arg, uint64_t usec)
 {
 	struct vrrp_inst *in = arg;
 	struct timeval now, late, d = { (time_t)(usec / 1000000), (suseconds_t)(usec % 1000000) };
+	const struct timeval *from = timerisset(&in->rx_time) ? &in->rx_time
+				     : timerisset(&in->env->start_clock) ? &in->env->start_clock
+				     : NULL;
 
-	if (!timerisset(&in->rx_time)) {
-		gettimeofday(&now, NULL);
+	event_base_gettimeofday_cached(in->env->base, &now);
+	if (!from) {
 		timeradd(&now, &d, &in->t_down_due);
-		in->down_expired = false;
-		in->t_fsm_down = true;
-		arm(in->t_fsm, usec);
+		arm_down(in, &d);
 		return;
 	}
-	event_base_gettimeofday_cached(in->env->base, &now);
-	timeradd(&in->rx_time, &d, &in->t_down_due);
-	in->down_expired = false;
-	if (timercmp(&in->rx_time, &now, <)) {
-		timersub(&now, &in->rx_time, &late);
+	timeradd(from, &d, &in->t_down_due);
+	if (timercmp(from, &now, <)) {
+		timersub(&now, from, &late);
 		if (timercmp(&late, &d, <))
 			timersub(&d, &late, &d);
 		else
 			timerclear(&d);
 	}
-	in->t_fsm_down = true;
-	event_add(in->t_fsm, &d);
+	arm_down(in, &d);
 }
 
 static void op_cancel(void *arg)
@@ -203,10 +246,10 @@ static void on_fsm_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (in->t_fsm_down)
-		on_down(in);
-	else
+	if (!in->t_fsm_down)
 		on_adver(in);
+	else if (!in->t_fsm_spin || down_spin(in))
+		on_down(in);
 }
 
 bool vrrp_inst_down_timer_due(const struct vrrp_inst *in, struct timeval *due)
@@ -222,13 +265,13 @@ void vrrp_inst_down_timer_move(struct vrrp_inst *in, const struct timeval *due)
 {
 	struct timeval now, left;
 
-	gettimeofday(&now, NULL);
+	event_base_gettimeofday_cached(in->env->base, &now);
 	in->t_down_due = *due;
 	if (timercmp(due, &now, >))
 		timersub(due, &now, &left);
 	else
 		timerclear(&left);
-	evtimer_add(in->t_fsm, &left);
+	arm_down(in, &left);
 }
 
 static void on_garp(evutil_socket_t fd, short what, void *arg)
@@ -313,15 +356,36 @@ static struct {
 	struct vrrp_inst *head, **tail;
 } takeovers;
 
+/* At most this long of takeover work in one go: then the loop runs again,
+ * so that master-down timers that expired meanwhile send their first
+ * advert before more address work (1,000 takeovers take tens of ms). */
+#define TAKEOVER_SLICE_US 1000
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void on_takeovers(evutil_socket_t fd, short what, void *arg)
 {
+	const struct timeval again = { 0, 0 };
+	uint64_t start = mono_us();
 	struct vrrp_inst *in;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	while ((in = takeovers.head)) {
+		if (mono_us() - start >= TAKEOVER_SLICE_US) {
+			evtimer_add(takeovers.ev, &again);   /* after the next timeouts */
+			return;
+		}
 		takeovers.head = in->takeover_next;
+		if (!takeovers.head)
+			takeovers.tail = &takeovers.head;
 		in->takeover_next = NULL;
 		in->takeover_queued = false;
 		if (in->takeover_due && in->fsm.state == VRRP_STATE_MASTER) {
@@ -329,7 +393,6 @@ static void on_takeovers(evutil_socket_t fd, short what, void *arg)
 			do_takeover(in);
 		}
 	}
-	takeovers.tail = &takeovers.head;
 }
 
 /* False when out of memory (the takeover then runs at once). */
@@ -347,7 +410,8 @@ static bool queue_takeover(struct vrrp_inst *in)
 		*takeovers.tail = in;
 		takeovers.tail = &in->takeover_next;
 	}
-	event_active(takeovers.ev, EV_TIMEOUT, 1);
+	if (!evtimer_pending(takeovers.ev, NULL))
+		event_active(takeovers.ev, EV_TIMEOUT, 1);
 	return true;
 }
 

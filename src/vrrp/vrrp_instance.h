@@ -51,6 +51,12 @@ struct vrrp_env {
 	struct nlctx *nl;
 	int garp_fd;
 	bool dont_release;
+	/* Set by the engine while it starts its instances: their first
+	 * master-down timers count from this one moment rather than from
+	 * when the start loop reached each (1,000 instances take tens of ms
+	 * to start, more than the 39 ms between a priority 200 and a
+	 * priority 100 router's master-down intervals at 0.1 s adverts). */
+	struct timeval start_clock;
 };
 
 struct vrrp_inst {
@@ -69,6 +75,7 @@ struct vrrp_inst {
 	 * one event, t_fsm_down saying which one it is. */
 	struct event *t_fsm;
 	bool t_fsm_down;
+	bool t_fsm_spin;                   /* master-down armed early: wait the rest awake */
 	struct event *t_garp;              /* these three: NULL until first armed */
 	struct event *t_refresh, *t_lower;  /* garp_master_refresh, garp_lower_prio_delay */
 	/* MASTER's VIPs, GARPs and notify run after the loop pass (see
