@@ -151,6 +151,14 @@ static void op_arm_adver(void *arg, uint64_t usec)
  * CPU per expiry, that is per failover or start, never per advert. */
 #define DOWN_SPIN_US 300
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 /* Arm the master-down timer d from the loop's cached time (t_down_due is
  * set by the caller). */
 static void arm_down(struct vrrp_inst *in, struct timeval *d)
@@ -167,24 +175,31 @@ static void arm_down(struct vrrp_inst *in, struct timeval *d)
 
 /* Wait awake until t_down_due; false, with the timer armed for the rest,
  * when a packet reaches the instance's socket first: it may be the
- * master's advert, which must be read before the timer runs out. */
+ * master's advert, which must be read before the timer runs out.  The
+ * wait is measured on the monotonic clock (at most DOWN_SPIN_US), so that
+ * a step of the wall clock cannot stretch it. */
 static bool down_spin(struct vrrp_inst *in)
 {
 	struct pollfd p = { .fd = in->sock ? vrrp_sock_fd(in->sock) : -1, .events = POLLIN };
 	struct timeval now, d;
+	uint64_t start = mono_us(), wait_us, spent;
 
 	in->t_fsm_spin = false;
-	for (;;) {
-		gettimeofday(&now, NULL);
-		if (!timercmp(&now, &in->t_down_due, <))
-			return true;
+	gettimeofday(&now, NULL);
+	if (!timercmp(&now, &in->t_down_due, <))
+		return true;
+	timersub(&in->t_down_due, &now, &d);
+	wait_us = d.tv_sec || d.tv_usec > DOWN_SPIN_US ? DOWN_SPIN_US : (uint64_t)d.tv_usec;
+	while ((spent = mono_us() - start) < wait_us) {
 		if (p.fd >= 0 && poll(&p, 1, 0) > 0) {
-			timersub(&in->t_down_due, &now, &d);
+			d.tv_sec = 0;
+			d.tv_usec = (suseconds_t)(wait_us - spent);
 			event_base_update_cache_time(in->env->base);  /* d counts from now */
 			event_add(in->t_fsm, &d);
 			return false;
 		}
 	}
+	return true;
 }
 
 /* Armed on an advert, master-down runs from the packet's kernel receive
@@ -360,14 +375,6 @@ static struct {
  * so that master-down timers that expired meanwhile send their first
  * advert before more address work (1,000 takeovers take tens of ms). */
 #define TAKEOVER_SLICE_US 1000
-
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void on_takeovers(evutil_socket_t fd, short what, void *arg)
 {
