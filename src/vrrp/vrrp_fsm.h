@@ -63,7 +63,7 @@ struct vrrp_rx_advert {
 struct vrrp_fsm_ops {
 	void (*send_advert)(void *arg, uint8_t priority);
 	void (*arm_adver_timer)(void *arg, uint64_t usec);
-	void (*arm_master_down_timer)(void *arg, uint64_t usec);  /* t_master_down */
+	void (*arm_master_down_timer)(void *arg, uint64_t usec);
 	void (*cancel_timers)(void *arg);
 	void (*change_state)(void *arg, enum vrrp_state from, enum vrrp_state to);
 	/* MASTER saw a lower-priority advert (2.2.7 re-sends GARP later). May be NULL. */
