@@ -358,8 +358,12 @@ static void test_concurrent_publish(void **state)
 	}
 	close(go[0]);
 	assert_int_equal(write(go[1], "x", 1), 1);
-	for (int i = 0; i < 100000 && waitpid(pid, &status, WNOHANG) == 0; i++)
+	for (int i = 0; i < 100000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
 		reload_blob_publish(i % 2 ? c : d);
+		if (i % 16 == 15)               /* a pause now and then: without one a slow
+						 * (ASan) reader can find every copy mid-write */
+			usleep(200);
+	}
 	waitpid(pid, &status, 0);
 	assert_int_equal(status, 0);
 	close(go[1]);
