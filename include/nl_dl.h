@@ -109,6 +109,7 @@
 	X(CORE, nla_strlcpy) \
 	X(CORE, nlmsg_alloc) \
 	X(CORE, nlmsg_alloc_simple) \
+	X(CORE, nlmsg_convert) \
 	X(CORE, nlmsg_append) \
 	X(CORE, nlmsg_data) \
 	X(CORE, nlmsg_free) \
@@ -284,6 +285,7 @@ void nl_dl_load(unsigned int groups);
 #define nla_strlcpy(...) NL_DL_CALL(nla_strlcpy)(__VA_ARGS__)
 #define nlmsg_alloc(...) NL_DL_CALL(nlmsg_alloc)(__VA_ARGS__)
 #define nlmsg_alloc_simple(...) NL_DL_CALL(nlmsg_alloc_simple)(__VA_ARGS__)
+#define nlmsg_convert(...) NL_DL_CALL(nlmsg_convert)(__VA_ARGS__)
 #define nlmsg_append(...) NL_DL_CALL(nlmsg_append)(__VA_ARGS__)
 #define nlmsg_data(...) NL_DL_CALL(nlmsg_data)(__VA_ARGS__)
 #define nlmsg_free(...) NL_DL_CALL(nlmsg_free)(__VA_ARGS__)

@@ -1,7 +1,7 @@
 /*
  * ipvs_batch.c - batched IPVS change requests (see ipvs_nl.h, "Batches").
  *
- * The change verbs build their request as usual and hand it here: we give
+ * The change verbs build their request (ipvs_req.c) and hand it here: we give
  * it our own sequence number (from 0x40000000 up, apart from libnl's, so
  * libnl's bookkeeping for the synchronous verbs is untouched), ask for an
  * ACK, and append its bytes to one buffer.  A chunk (IPVS_BATCH_MAX
@@ -198,20 +198,18 @@ static void flush_chunk(struct ipvs_ctx *ctx)
 	b->len = 0;
 }
 
-int ipvs_batch_queue(struct ipvs_ctx *ctx, struct nl_msg *msg, int cmd,
+int ipvs_batch_queue(struct ipvs_ctx *ctx, const struct nlmsghdr *h, int cmd,
 		     const struct ipvs_service *svc, const struct ipvs_dest *dest)
 {
 	struct ipvs_batch *b = ctx->batch;
-	struct nlmsghdr *h = nlmsg_hdr(msg);
 	size_t len = NLMSG_ALIGN(h->nlmsg_len);
+	struct nlmsghdr *copy;
 	struct queued *q;
 
 	if (b->len + len > b->cap)
 		flush_chunk(ctx);
-	if (len > b->cap) {
-		nlmsg_free(msg);
+	if (len > b->cap)
 		return -EMSGSIZE;
-	}
 	q = &b->q[b->n];
 	memset(q, 0, sizeof(*q));
 	q->cmd = cmd;
@@ -220,15 +218,15 @@ int ipvs_batch_queue(struct ipvs_ctx *ctx, struct nl_msg *msg, int cmd,
 	if (dest)
 		q->dest = *dest;
 	q->tag = ctx->tag;
-	h->nlmsg_seq = SEQ_BASE + (uint32_t)b->n;
-	h->nlmsg_pid = nl_socket_get_local_port(ctx->sk);
-	h->nlmsg_flags = (uint16_t)((h->nlmsg_flags | NLM_F_REQUEST) & ~NLM_F_ACK);
 	b->last_off = b->len;
-	memcpy(b->buf + b->len, h, h->nlmsg_len);
+	copy = (struct nlmsghdr *)(b->buf + b->len);
+	memcpy(copy, h, h->nlmsg_len);
 	memset(b->buf + b->len + h->nlmsg_len, 0, len - h->nlmsg_len);
+	copy->nlmsg_seq = SEQ_BASE + (uint32_t)b->n;
+	copy->nlmsg_pid = nl_socket_get_local_port(ctx->sk);
+	copy->nlmsg_flags = (uint16_t)((copy->nlmsg_flags | NLM_F_REQUEST) & ~NLM_F_ACK);
 	b->len += len;
 	b->n++;
-	nlmsg_free(msg);
 	if (b->n == IPVS_BATCH_MAX)
 		flush_chunk(ctx);
 	return 0;

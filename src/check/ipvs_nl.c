@@ -1,9 +1,10 @@
 /*
  * ipvs_nl.c - IPVS over generic netlink (see ipvs_nl.h).
  *
- * Design: every verb builds one request with libnl (genlmsg_put() and
- * nla_put_*() of the attributes <linux/ip_vs.h> defines), then
- * request() sends it and reads the answer: an ACK or an error for the
+ * Design: every verb builds one request, the service and destination
+ * verbs in a fixed buffer (ipvs_req.c: they are the thousands of a start),
+ * the others with libnl (genlmsg_put() and nla_put_*() of the attributes
+ * <linux/ip_vs.h> defines), then request() sends it and reads the answer: an ACK or an error for the
  * changes, a multipart dump for the reads, whose messages go to a
  * per-verb parser.  Errors are caught by our own error callback, which
  * keeps the kernel's errno (libnl's NLE_* codes lose it) and the text of
@@ -41,6 +42,7 @@
 
 #include "ipvs_nl.h"
 #include "ipvs_nl_int.h"
+#include "ipvs_req.h"
 #include "nl_errors.h"
 
 #ifndef SOL_NETLINK
@@ -206,71 +208,73 @@ static uint8_t netmask_from_kernel(int af, uint32_t mask)
 }
 
 /* The nested IPVS_CMD_ATTR_SERVICE: identity, and options when full. */
-static int put_service(struct ipvs_ctx *ctx, struct nl_msg *msg,
+static int put_service(struct ipvs_ctx *ctx, struct ipvs_req *r,
 		       const struct ipvs_service *svc, bool full)
 {
-	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
 	struct ip_vs_flags fl = { .flags = svc->flags, .mask = ~0u };
+	size_t nest;
 
 	if (svc->af != AF_INET && svc->af != AF_INET6)
 		return fail(ctx, EAFNOSUPPORT, "ipvs: service without address family");
 	if (svc->fwmark == 0 && svc->addr.family != svc->af)
 		return fail(ctx, EINVAL, "ipvs: service address of another family");
-	if (nest == NULL || nla_put_u16(msg, IPVS_SVC_ATTR_AF, (uint16_t)svc->af) < 0)
-		goto full;
+	nest = ipvs_req_nest_start(r, IPVS_CMD_ATTR_SERVICE);
+	ipvs_req_u16(r, IPVS_SVC_ATTR_AF, (uint16_t)svc->af);
 	if (svc->fwmark != 0) {
-		if (nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, svc->fwmark) < 0)
-			goto full;
-	} else if (nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, svc->protocol) < 0 ||
-		   nla_put(msg, IPVS_SVC_ATTR_ADDR, (int)ip_len(&svc->addr), &svc->addr.u) < 0 ||
-		   nla_put_u16(msg, IPVS_SVC_ATTR_PORT, htons(svc->port)) < 0) {
-		goto full;
+		ipvs_req_u32(r, IPVS_SVC_ATTR_FWMARK, svc->fwmark);
+	} else {
+		ipvs_req_u16(r, IPVS_SVC_ATTR_PROTOCOL, svc->protocol);
+		ipvs_req_put(r, IPVS_SVC_ATTR_ADDR, &svc->addr.u, ip_len(&svc->addr));
+		ipvs_req_u16(r, IPVS_SVC_ATTR_PORT, htons(svc->port));
 	}
 	if (full) {
-		if (nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME,
-				   svc->sched[0] != '\0' ? svc->sched : "wlc") < 0 ||
-		    nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(fl), &fl) < 0 ||
-		    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->timeout) < 0 ||
-		    nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, netmask_to_kernel(svc)) < 0)
-			goto full;
-		if (svc->pe_name[0] != '\0' &&
-		    nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, svc->pe_name) < 0)
-			goto full;
+		ipvs_req_str(r, IPVS_SVC_ATTR_SCHED_NAME, svc->sched[0] != '\0' ? svc->sched : "wlc");
+		ipvs_req_put(r, IPVS_SVC_ATTR_FLAGS, &fl, sizeof(fl));
+		ipvs_req_u32(r, IPVS_SVC_ATTR_TIMEOUT, svc->timeout);
+		ipvs_req_u32(r, IPVS_SVC_ATTR_NETMASK, netmask_to_kernel(svc));
+		if (svc->pe_name[0] != '\0')
+			ipvs_req_str(r, IPVS_SVC_ATTR_PE_NAME, svc->pe_name);
 	}
-	nla_nest_end(msg, nest);
-	return 0;
-full:
-	return fail(ctx, EMSGSIZE, "ipvs: request too large");
+	ipvs_req_nest_end(r, nest);
+	return r->overflow ? fail(ctx, EMSGSIZE, "ipvs: request too large") : 0;
 }
 
-static int put_dest(struct ipvs_ctx *ctx, struct nl_msg *msg,
+static int put_dest(struct ipvs_ctx *ctx, struct ipvs_req *r,
 		    const struct ipvs_dest *d, bool full)
 {
-	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
+	size_t nest;
 
 	if (ip_len(&d->addr) == 0)
 		return fail(ctx, EAFNOSUPPORT, "ipvs: destination without address");
-	if (nest == NULL ||
-	    nla_put(msg, IPVS_DEST_ATTR_ADDR, (int)ip_len(&d->addr), &d->addr.u) < 0 ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, (uint16_t)d->addr.family) < 0 ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(d->port)) < 0)
-		goto full;
+	nest = ipvs_req_nest_start(r, IPVS_CMD_ATTR_DEST);
+	ipvs_req_put(r, IPVS_DEST_ATTR_ADDR, &d->addr.u, ip_len(&d->addr));
+	ipvs_req_u16(r, IPVS_DEST_ATTR_ADDR_FAMILY, (uint16_t)d->addr.family);
+	ipvs_req_u16(r, IPVS_DEST_ATTR_PORT, htons(d->port));
 	if (full) {
-		if (nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, (uint32_t)d->fwd) < 0 ||
-		    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight) < 0 ||
-		    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) < 0 ||
-		    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, d->l_threshold) < 0)
-			goto full;
-		if (d->fwd == IPVS_FWD_TUNNEL &&
-		    (nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) < 0 ||
-		     nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, htons(d->tun_port)) < 0 ||
-		     nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags) < 0))
-			goto full;
+		ipvs_req_u32(r, IPVS_DEST_ATTR_FWD_METHOD, (uint32_t)d->fwd);
+		ipvs_req_u32(r, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight);
+		ipvs_req_u32(r, IPVS_DEST_ATTR_U_THRESH, d->u_threshold);
+		ipvs_req_u32(r, IPVS_DEST_ATTR_L_THRESH, d->l_threshold);
+		if (d->fwd == IPVS_FWD_TUNNEL) {
+			ipvs_req_u8(r, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type);
+			ipvs_req_u16(r, IPVS_DEST_ATTR_TUN_PORT, htons(d->tun_port));
+			ipvs_req_u16(r, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags);
+		}
 	}
-	nla_nest_end(msg, nest);
-	return 0;
-full:
-	return fail(ctx, EMSGSIZE, "ipvs: request too large");
+	ipvs_req_nest_end(r, nest);
+	return r->overflow ? fail(ctx, EMSGSIZE, "ipvs: request too large") : 0;
+}
+
+/* Send a request built in a buffer and read its answer, as request()
+ * (libnl fills in the port and sequence number). */
+static int request_buf(struct ipvs_ctx *ctx, struct ipvs_req *r,
+		       nl_recvmsg_msg_cb_t parse, void *arg)
+{
+	struct nl_msg *msg = nlmsg_convert(&r->u.hdr);
+
+	if (msg == NULL)
+		return fail(ctx, ENOMEM, "ipvs: out of memory");
+	return request(ctx, msg, parse, arg);
 }
 
 /* ---- changes ---------------------------------------------------------- */
@@ -278,19 +282,16 @@ full:
 static int service_cmd(struct ipvs_ctx *ctx, uint8_t cmd,
 		       const struct ipvs_service *svc, bool full)
 {
-	struct nl_msg *msg = new_request(ctx, cmd, 0);
+	struct ipvs_req r;
 	int rc;
 
-	if (msg == NULL)
-		return -ENOMEM;
-	rc = put_service(ctx, msg, svc, full);
-	if (rc < 0) {
-		nlmsg_free(msg);
+	ipvs_req_init(&r, (uint16_t)ctx->family, cmd, IPVS_GENL_VERSION, 0);
+	rc = put_service(ctx, &r, svc, full);
+	if (rc < 0)
 		return rc;
-	}
 	if (ctx->batch)
-		return ipvs_batch_queue(ctx, msg, cmd, svc, NULL);
-	return request(ctx, msg, NULL, NULL);
+		return ipvs_batch_queue(ctx, &r.u.hdr, cmd, svc, NULL);
+	return request_buf(ctx, &r, NULL, NULL);
 }
 
 int ipvs_service_add(struct ipvs_ctx *ctx, const struct ipvs_service *svc)
@@ -318,21 +319,18 @@ int ipvs_flush(struct ipvs_ctx *ctx)
 static int dest_cmd(struct ipvs_ctx *ctx, uint8_t cmd, const struct ipvs_service *svc,
 		    const struct ipvs_dest *d, bool full)
 {
-	struct nl_msg *msg = new_request(ctx, cmd, 0);
+	struct ipvs_req r;
 	int rc;
 
-	if (msg == NULL)
-		return -ENOMEM;
-	rc = put_service(ctx, msg, svc, false);
+	ipvs_req_init(&r, (uint16_t)ctx->family, cmd, IPVS_GENL_VERSION, 0);
+	rc = put_service(ctx, &r, svc, false);
 	if (rc == 0)
-		rc = put_dest(ctx, msg, d, full);
-	if (rc < 0) {
-		nlmsg_free(msg);
+		rc = put_dest(ctx, &r, d, full);
+	if (rc < 0)
 		return rc;
-	}
 	if (ctx->batch)
-		return ipvs_batch_queue(ctx, msg, cmd, svc, d);
-	return request(ctx, msg, NULL, NULL);
+		return ipvs_batch_queue(ctx, &r.u.hdr, cmd, svc, d);
+	return request_buf(ctx, &r, NULL, NULL);
 }
 
 int ipvs_dest_add(struct ipvs_ctx *ctx, const struct ipvs_service *svc,
@@ -689,17 +687,14 @@ static int on_dest(struct nl_msg *msg, void *arg)
 static int dump_dests(struct ipvs_ctx *ctx, struct ipvs_table_entry *e)
 {
 	struct dest_reader dr = { .r = { .ctx = ctx }, .svc_af = e->svc.af };
-	struct nl_msg *msg = new_request(ctx, IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	struct ipvs_req r;
 	int rc;
 
-	if (msg == NULL)
-		return -ENOMEM;
-	rc = put_service(ctx, msg, &e->svc, false);
-	if (rc < 0) {
-		nlmsg_free(msg);
+	ipvs_req_init(&r, (uint16_t)ctx->family, IPVS_CMD_GET_DEST, IPVS_GENL_VERSION, NLM_F_DUMP);
+	rc = put_service(ctx, &r, &e->svc, false);
+	if (rc < 0)
 		return rc;
-	}
-	rc = request(ctx, msg, on_dest, &dr);
+	rc = request_buf(ctx, &r, on_dest, &dr);
 	e->dests = dr.r.out;
 	e->n_dests = dr.r.count;
 	e->svc.num_dests = (uint32_t)dr.r.count;

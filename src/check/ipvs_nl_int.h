@@ -7,12 +7,12 @@
 
 #include "ipvs_nl.h"
 
-struct nl_msg;
+struct nlmsghdr;
 
-/* Queue a built change request (msg consumed) for the batch in progress;
- * dest is NULL for the service verbs.  0, or -errno when it could not be
+/* Queue a copy of a built change request for the batch in progress; dest
+ * is NULL for the service verbs.  0, or -errno when it could not be
  * queued (nothing was sent). */
-int ipvs_batch_queue(struct ipvs_ctx *ctx, struct nl_msg *msg, int cmd,
+int ipvs_batch_queue(struct ipvs_ctx *ctx, const struct nlmsghdr *h, int cmd,
 		     const struct ipvs_service *svc, const struct ipvs_dest *dest);
 /* Drop a batch without sending it (ipvs_close). */
 void ipvs_batch_free(struct ipvs_ctx *ctx);
