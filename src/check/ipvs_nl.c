@@ -1,15 +1,15 @@
 /*
  * ipvs_nl.c - IPVS over generic netlink (see ipvs_nl.h).
  *
- * Design: every verb builds one request, the service and destination
- * verbs in a fixed buffer (ipvs_req.c: they are the thousands of a start),
- * the others with libnl (genlmsg_put() and nla_put_*() of the attributes
- * <linux/ip_vs.h> defines), then request() sends it and reads the answer: an ACK or an error for the
- * changes, a multipart dump for the reads, whose messages go to a
- * per-verb parser.  Errors are caught by our own error callback, which
- * keeps the kernel's errno (libnl's NLE_* codes lose it) and the text of
- * the extended ack (NETLINK_EXT_ACK is set on the socket; libnl 3.7 has no
- * API for it).
+ * Design: every verb builds one request of the attributes <linux/ip_vs.h>
+ * defines, the service and destination verbs in a fixed buffer
+ * (ipvs_req.c: they are the thousands of a start), the others with libnl
+ * (genlmsg_put() and nla_put_*()); request() sends it and reads the
+ * answer: an ACK or an error for the changes, a multipart dump for the
+ * reads, whose messages go to a per-verb parser.  Errors are caught by
+ * our own error callback, which keeps the kernel's errno (libnl's NLE_*
+ * codes lose it) and the text of the extended ack (NETLINK_EXT_ACK is set
+ * on the socket; libnl 3.7 has no API for it).
  *
  * Encoding rules of the kernel (net/netfilter/ipvs/ip_vs_ctl.c):
  *  - a service is identified by AF plus FWMARK, or AF plus PROTOCOL, ADDR
