@@ -1,6 +1,6 @@
 # ipvs_bench_guest.sh - the IPVS speed benchmark, run inside the test VM
-# (tests/vm/run-in-vm.sh) by bench/ipvs_vm_bench.py, with bench-a.conf and
-# bench-b.conf beside it.  Set by the driver in front of this file:
+# (tests/vm/run-in-vm.sh) by bench/ipvs_vm_bench.py, with bench-a.conf,
+# bench-b.conf and bench-c.conf beside it.  Set by the driver in front of this file:
 #   KAS     the binaries to time, in turn (keepalived keepalived-ref)
 #   RUNS    rounds; each round times every binary once
 #   LAST    the last virtual server's address (programmed last)
@@ -11,6 +11,8 @@
 #   start   exec to the last virtual server having all its destinations
 #   reload  SIGHUP (bench-b.conf: 1% of the virtual servers changed) to
 #           the last changed one showing its new scheduler and weight
+#   reload-w  SIGHUP (bench-c.conf: the same 1%, only a weight changed)
+#           to the last changed one showing its new weight
 #   stop    SIGTERM to the process having exited
 # CPU lines: the CPU time (user + system, 10 ms ticks) that the binary's
 # processes used in the same phase (start: since exec); and CHECK lines
@@ -33,7 +35,7 @@ started() { [ "$(dests)" = "$NRS" ]; }
 reloaded() {
 	local out
 	out=$(ipvsadm -Ln -t "$LAST:80" 2>/dev/null)
-	[[ $out == *" wrr"* ]] && [[ $out == *" Masq    5 "* ]]
+	[[ $out == *" wrr"* ]] && [[ $out == *" Masq    ${1:-5} "* ]]
 }
 # CPU ticks (utime + stime, 1/100 s) of process $1, its live children and
 # the children it has reaped
@@ -126,6 +128,19 @@ for r in $(seq 1 "$RUNS"); do
 		reloaded; echo "CHECK $KA $r seen $((! $?))"
 		echo "RESULT $KA reload $r $(delta "$t0" "$t1")"
 		echo "CPU $KA reload $r $(cpu_delta "$c0" "$c1")"
+		sleep 2
+		echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
+		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+		c0=$(ticks $KAPID)
+		cp /guest/bench-c.conf /tmp/k.conf
+		t0=$(now)
+		kill -HUP $KAPID
+		$POLL reloaded "$LAST" 80 wrr 3 300 || echo "CHECK $KA $r reload-w timed out"
+		t1=$(now)
+		c1=$(ticks $KAPID)
+		reloaded 3; echo "CHECK $KA $r seen $((! $?))"
+		echo "RESULT $KA reload-w $r $(delta "$t0" "$t1")"
+		echo "CPU $KA reload-w $r $(cpu_delta "$c0" "$c1")"
 		sleep 2
 		echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
 		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"

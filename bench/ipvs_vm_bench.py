@@ -7,10 +7,13 @@
 Generates bench-a.conf (VS virtual servers x RS real servers, NAT, rr,
 no checks: the rs stay up, so only programming is timed) and
 bench-b.conf (1% of the virtual servers changed: scheduler rr -> wrr and
-the first real server's weight 1 -> 5), builds a VM image with both
+the first real server's weight 1 -> 5) and bench-c.conf (the same 1%
+changed again, the weight only: 5 -> 3), builds a VM image with both
 binaries, and runs bench/ipvs_bench_guest.sh, which times for each binary
-and round: start (exec to the table programmed), reload (SIGHUP to the
-changes visible) and stop (SIGTERM to exit, which removes the table).
+and round: start (exec to the table programmed), reload (SIGHUP with
+bench-b.conf to the changes visible), reload-w (SIGHUP with bench-c.conf:
+no scheduler change, so no RCU grace period in the kernel per changed
+service) and stop (SIGTERM to exit, which removes the table).
 The guest sees the end of start and reload with bench/ipvs_poll.c (built
 here with gcc -static, shipped beside the script): a generic netlink
 query of the last virtual server every 2 ms.
@@ -36,7 +39,7 @@ def vs_addr(i):
     return f"10.{i // 250}.{i % 250 + 1}.1"
 
 
-def gen(n_vs, n_rs, changed):
+def gen(n_vs, n_rs, changed, weight=5):
     out = ["global_defs {\n\trouter_id bench_ipvs\n}\n"]
     for i in range(n_vs):
         ch = i in changed
@@ -44,7 +47,7 @@ def gen(n_vs, n_rs, changed):
                    "\tlvs_method NAT\n\tprotocol TCP\n")
         for j in range(n_rs):
             k = i * n_rs + j
-            w = 5 if ch and j == 0 else 1
+            w = weight if ch and j == 0 else 1
             out.append(f"\treal_server 192.168.{k // 250 % 250}.{k % 250 + 1} 80 {{\n"
                        f"\t\tweight {w}\n\t}}\n")
         out.append("}\n")
@@ -54,7 +57,7 @@ def gen(n_vs, n_rs, changed):
 def table(res, f):
     print("| phase | ours | 2.2.7 | 2.2.7 / ours |")
     print("|---|---|---|---|")
-    for phase in ("start", "reload", "stop"):
+    for phase in ("start", "reload", "reload-w", "stop"):
         o, t = res.get(("keepalived", phase), []), res.get(("keepalived-ref", phase), [])
         if not o or not t:
             continue
@@ -81,6 +84,7 @@ def main():
         tmp = Path(tmp)
         (tmp / "bench-a.conf").write_text(gen(a.vs, a.rs, set()))
         (tmp / "bench-b.conf").write_text(gen(a.vs, a.rs, changed))
+        (tmp / "bench-c.conf").write_text(gen(a.vs, a.rs, changed, weight=3))
         poll = tmp / "ipvs_poll"            # the guest runs it as /guest/ipvs_poll
         subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-o", str(poll),
                         str(HERE / "ipvs_poll.c")], check=True)
@@ -99,7 +103,7 @@ def main():
                           + (HERE / "ipvs_bench_guest.sh").read_text())
         r = subprocess.run(["bash", str(VM / "run-in-vm.sh"), "-d", str(image), "-t", "3000",
                             "-m", str(a.mem), str(script), str(tmp / "bench-a.conf"),
-                            str(tmp / "bench-b.conf"), str(poll)],
+                            str(tmp / "bench-b.conf"), str(tmp / "bench-c.conf"), str(poll)],
                            capture_output=True, text=True)
     sys.stderr.write(r.stderr)
     if r.returncode != 0:
