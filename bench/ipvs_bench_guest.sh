@@ -35,7 +35,7 @@ started() { [ "$(dests)" = "$NRS" ]; }
 reloaded() {
 	local out
 	out=$(ipvsadm -Ln -t "$LAST:80" 2>/dev/null)
-	[[ $out == *" wrr"* ]] && [[ $out == *" Masq    ${1:-5} "* ]]
+	[[ $out == *" wrr"* ]] && [[ $out == *" Masq    $1 "* ]]
 }
 # CPU ticks (utime + stime, 1/100 s) of process $1, its live children and
 # the children it has reaped
@@ -102,6 +102,25 @@ t0=$EPOCHREALTIME; $POLL dests "$LAST" 80 "$NRS" 1; t1=$EPOCHREALTIME
 q=$($POLL cost "$LAST" 80 500)
 echo "INFO ipvs_poll-query ${q% *} (CPU ${q#* }, mean of 500; one run with its exec $(delta "$t0" "$t1"))"
 ipvsadm -C
+# One timed reload of the running $KA (round $r): SIGHUP with /guest/$2 until
+# the last virtual server shows wrr and a destination of weight $3; its
+# RESULT and CPU lines name phase $1, then the table is checked.
+timed_reload() {
+	local phase=$1 conf=$2 weight=$3 t0 t1 c0 c1
+	c0=$(ticks $KAPID)
+	cp "/guest/$conf" /tmp/k.conf
+	t0=$(now)
+	kill -HUP $KAPID
+	$POLL reloaded "$LAST" 80 wrr "$weight" 300 || echo "CHECK $KA $r $phase timed out"
+	t1=$(now)
+	c1=$(ticks $KAPID)
+	reloaded "$weight"; echo "CHECK $KA $r seen $((! $?))"
+	echo "RESULT $KA $phase $r $(delta "$t0" "$t1")"
+	echo "CPU $KA $phase $r $(cpu_delta "$c0" "$c1")"
+	sleep 2
+	echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
+	echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+}
 for r in $(seq 1 "$RUNS"); do
 	for KA in $KAS; do
 		reset_ipvs || echo "CHECK $KA $r reset failed"
@@ -117,33 +136,9 @@ for r in $(seq 1 "$RUNS"); do
 		echo "RESULT $KA start $r $(delta "$t0" "$t1")"
 		echo "CPU $KA start $r $(cpu_delta 0 "$c1")"
 		sleep 2
-		c0=$(ticks $KAPID)
 		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
-		cp /guest/bench-b.conf /tmp/k.conf
-		t0=$(now)
-		kill -HUP $KAPID
-		$POLL reloaded "$LAST" 80 wrr 5 300 || echo "CHECK $KA $r reload timed out"
-		t1=$(now)
-		c1=$(ticks $KAPID)
-		reloaded; echo "CHECK $KA $r seen $((! $?))"
-		echo "RESULT $KA reload $r $(delta "$t0" "$t1")"
-		echo "CPU $KA reload $r $(cpu_delta "$c0" "$c1")"
-		sleep 2
-		echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
-		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
-		c0=$(ticks $KAPID)
-		cp /guest/bench-c.conf /tmp/k.conf
-		t0=$(now)
-		kill -HUP $KAPID
-		$POLL reloaded "$LAST" 80 wrr 3 300 || echo "CHECK $KA $r reload-w timed out"
-		t1=$(now)
-		c1=$(ticks $KAPID)
-		reloaded 3; echo "CHECK $KA $r seen $((! $?))"
-		echo "RESULT $KA reload-w $r $(delta "$t0" "$t1")"
-		echo "CPU $KA reload-w $r $(cpu_delta "$c0" "$c1")"
-		sleep 2
-		echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
-		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+		timed_reload reload bench-b.conf 5
+		timed_reload reload-w bench-c.conf 3
 		c0=$(ticks $KAPID)
 		shell_child_ticks >/tmp/s0.txt; s0=$(</tmp/s0.txt)
 		t0=$(now)

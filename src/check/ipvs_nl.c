@@ -265,6 +265,12 @@ static int put_dest(struct ipvs_ctx *ctx, struct ipvs_req *r,
 	return r->overflow ? fail(ctx, EMSGSIZE, "ipvs: request too large") : 0;
 }
 
+/* A request for cmd in a fixed buffer, as new_request() with libnl. */
+static void start_req(struct ipvs_ctx *ctx, struct ipvs_req *r, uint8_t cmd, uint16_t flags)
+{
+	ipvs_req_init(r, (uint16_t)ctx->family, cmd, IPVS_GENL_VERSION, flags);
+}
+
 /* Send a request built in a buffer and read its answer, as request()
  * (libnl fills in the port and sequence number). */
 static int request_buf(struct ipvs_ctx *ctx, struct ipvs_req *r,
@@ -285,7 +291,7 @@ static int service_cmd(struct ipvs_ctx *ctx, uint8_t cmd,
 	struct ipvs_req r;
 	int rc;
 
-	ipvs_req_init(&r, (uint16_t)ctx->family, cmd, IPVS_GENL_VERSION, 0);
+	start_req(ctx, &r, cmd, 0);
 	rc = put_service(ctx, &r, svc, full);
 	if (rc < 0)
 		return rc;
@@ -322,7 +328,7 @@ static int dest_cmd(struct ipvs_ctx *ctx, uint8_t cmd, const struct ipvs_service
 	struct ipvs_req r;
 	int rc;
 
-	ipvs_req_init(&r, (uint16_t)ctx->family, cmd, IPVS_GENL_VERSION, 0);
+	start_req(ctx, &r, cmd, 0);
 	rc = put_service(ctx, &r, svc, false);
 	if (rc == 0)
 		rc = put_dest(ctx, &r, d, full);
@@ -690,7 +696,7 @@ static int dump_dests(struct ipvs_ctx *ctx, struct ipvs_table_entry *e)
 	struct ipvs_req r;
 	int rc;
 
-	ipvs_req_init(&r, (uint16_t)ctx->family, IPVS_CMD_GET_DEST, IPVS_GENL_VERSION, NLM_F_DUMP);
+	start_req(ctx, &r, IPVS_CMD_GET_DEST, NLM_F_DUMP);
 	rc = put_service(ctx, &r, &e->svc, false);
 	if (rc < 0)
 		return rc;

@@ -30,6 +30,7 @@
 #include "backoff.h"
 #include "conf.h"
 #include "log.h"
+#include "monotime.h"
 #include "options.h"
 #include "pidfile.h"
 #include "reaper.h"
@@ -56,14 +57,6 @@ static struct {
 	bool stopping;
 	struct event *t_kill;
 } sup;
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static struct timeval usec_tv(uint64_t usec)
 {
@@ -128,7 +121,7 @@ static void spawn(struct child *c)
 		return;
 	}
 	c->pid = pid;
-	c->started_usec = now_usec();
+	c->started_usec = mono_usec();
 	log_info("Starting %s child process, pid=%d", c->desc->name, (int)pid);
 	if (c->pidfile && !pidfile_write(c->pidfile, pid))
 		log_warn("cannot write pid file %s", c->pidfile);
@@ -157,7 +150,7 @@ static void describe_exit(const struct child *c, pid_t pid, int status)
 
 static void schedule_respawn(struct child *c)
 {
-	uint64_t up = now_usec() - c->started_usec;
+	uint64_t up = mono_usec() - c->started_usec;
 	uint64_t delay = respawn_delay(&c->backoff_usec, up);
 	struct timeval tv;
 

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "nl_addr.h"
 #include "nl_link.h"
 #include "vrrp_actions.h"
@@ -151,14 +152,6 @@ static void op_arm_adver(void *arg, uint64_t usec)
  * CPU per expiry, that is per failover or start, never per advert. */
 #define DOWN_SPIN_US 300
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Arm the master-down timer d from the loop's cached time (t_down_due is
  * set by the caller). */
 static void arm_down(struct vrrp_inst *in, struct timeval *d)
@@ -182,7 +175,7 @@ static bool down_spin(struct vrrp_inst *in)
 {
 	struct pollfd p = { .fd = in->sock ? vrrp_sock_fd(in->sock) : -1, .events = POLLIN };
 	struct timeval now, d;
-	uint64_t start = mono_us(), wait_us, spent;
+	uint64_t start = mono_usec(), wait_us, spent;
 
 	in->t_fsm_spin = false;
 	gettimeofday(&now, NULL);
@@ -190,7 +183,7 @@ static bool down_spin(struct vrrp_inst *in)
 		return true;
 	timersub(&in->t_down_due, &now, &d);
 	wait_us = d.tv_sec || d.tv_usec > DOWN_SPIN_US ? DOWN_SPIN_US : (uint64_t)d.tv_usec;
-	while ((spent = mono_us() - start) < wait_us) {
+	while ((spent = mono_usec() - start) < wait_us) {
 		if (p.fd >= 0 && poll(&p, 1, 0) > 0) {
 			d.tv_sec = 0;
 			d.tv_usec = (suseconds_t)(wait_us - spent);
@@ -379,14 +372,14 @@ static struct {
 static void on_takeovers(evutil_socket_t fd, short what, void *arg)
 {
 	const struct timeval again = { 0, 0 };
-	uint64_t start = mono_us();
+	uint64_t start = mono_usec();
 	struct vrrp_inst *in;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	while ((in = takeovers.head)) {
-		if (mono_us() - start >= TAKEOVER_SLICE_US) {
+		if (mono_usec() - start >= TAKEOVER_SLICE_US) {
 			evtimer_add(takeovers.ev, &again);   /* after the next timeouts */
 			return;
 		}
