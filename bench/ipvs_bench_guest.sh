@@ -1,6 +1,7 @@
 # ipvs_bench_guest.sh - the IPVS speed benchmark, run inside the test VM
 # (tests/vm/run-in-vm.sh) by bench/ipvs_vm_bench.py, with bench-a.conf,
-# bench-b.conf and bench-c.conf beside it.  Set by the driver in front of this file:
+# bench-b.conf, bench-c.conf and bench-d.conf beside it.  Set by the driver in
+# front of this file:
 #   KAS     the binaries to time, in turn (keepalived keepalived-ref)
 #   RUNS    rounds; each round times every binary once
 #   LAST    the last virtual server's address (programmed last)
@@ -13,6 +14,8 @@
 #           the last changed one showing its new scheduler and weight
 #   reload-w  SIGHUP (bench-c.conf: the same 1%, only a weight changed)
 #           to the last changed one showing its new weight
+#   reload-m  SIGHUP (bench-d.conf: the same 1% get NRS + 1 other real
+#           servers) to the last changed one having NRS + 1 destinations
 #   stop    SIGTERM to the process having exited
 # CPU lines: the CPU time (user + system, 10 ms ticks) that the binary's
 # processes used in the same phase (start: since exec); and CHECK lines
@@ -102,24 +105,35 @@ t0=$EPOCHREALTIME; $POLL dests "$LAST" 80 "$NRS" 1; t1=$EPOCHREALTIME
 q=$($POLL cost "$LAST" 80 500)
 echo "INFO ipvs_poll-query ${q% *} (CPU ${q#* }, mean of 500; one run with its exec $(delta "$t0" "$t1"))"
 ipvsadm -C
-# One timed reload of the running $KA (round $r): SIGHUP with /guest/$2 until
-# the last virtual server shows wrr and a destination of weight $3; its
-# RESULT and CPU lines name phase $1, then the table is checked.
+# One timed reload of the running $KA (round $r): SIGHUP with /guest/$2
+# until the last virtual server shows wrr and a destination of weight $4
+# ($3 = weight) or has $4 destinations ($3 = count); its RESULT and CPU
+# lines name phase $1, then the table is checked.
 timed_reload() {
-	local phase=$1 conf=$2 weight=$3 t0 t1 c0 c1
+	local phase=$1 conf=$2 kind=$3 want=$4 t0 t1 c0 c1 total=dests
 	c0=$(ticks $KAPID)
 	cp "/guest/$conf" /tmp/k.conf
 	t0=$(now)
 	kill -HUP $KAPID
-	$POLL reloaded "$LAST" 80 wrr "$weight" 300 || echo "CHECK $KA $r $phase timed out"
+	if [ "$kind" = weight ]; then
+		$POLL reloaded "$LAST" 80 wrr "$want" 300
+	else
+		$POLL dests "$LAST" 80 "$want" 300
+	fi || echo "CHECK $KA $r $phase timed out"
 	t1=$(now)
 	c1=$(ticks $KAPID)
-	reloaded "$weight"; echo "CHECK $KA $r seen $((! $?))"
+	if [ "$kind" = weight ]; then
+		reloaded "$want"
+	else
+		total=dests-m
+		[ "$(dests)" = "$want" ]
+	fi
+	echo "CHECK $KA $r seen $((! $?))"
 	echo "RESULT $KA $phase $r $(delta "$t0" "$t1")"
 	echo "CPU $KA $phase $r $(cpu_delta "$c0" "$c1")"
 	sleep 2
 	echo "CHECK $KA $r wrr $(ipvsadm -Ln | grep -c ' wrr')"
-	echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
+	echo "CHECK $KA $r $total $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
 }
 for r in $(seq 1 "$RUNS"); do
 	for KA in $KAS; do
@@ -137,8 +151,9 @@ for r in $(seq 1 "$RUNS"); do
 		echo "CPU $KA start $r $(cpu_delta 0 "$c1")"
 		sleep 2
 		echo "CHECK $KA $r dests $(ipvsadm -Ln | grep -c -- '-> [0-9]')"
-		timed_reload reload bench-b.conf 5
-		timed_reload reload-w bench-c.conf 3
+		timed_reload reload bench-b.conf weight 5
+		timed_reload reload-w bench-c.conf weight 3
+		timed_reload reload-m bench-d.conf count $((NRS + 1))
 		c0=$(ticks $KAPID)
 		shell_child_ticks >/tmp/s0.txt; s0=$(</tmp/s0.txt)
 		t0=$(now)

@@ -8,12 +8,15 @@ Generates bench-a.conf (VS virtual servers x RS real servers, NAT, rr,
 no checks: the rs stay up, so only programming is timed) and
 bench-b.conf (1% of the virtual servers changed: scheduler rr -> wrr and
 the first real server's weight 1 -> 5) and bench-c.conf (the same 1%
-changed again, the weight only: 5 -> 3), builds a VM image with both
+changed again, the weight only: 5 -> 3), bench-d.conf (the same 1%
+changed once more: their 10 real servers replaced by 11 others, 1% of
+all real servers), builds a VM image with both
 binaries, and runs bench/ipvs_bench_guest.sh, which times for each binary
 and round: start (exec to the table programmed), reload (SIGHUP with
 bench-b.conf to the changes visible), reload-w (SIGHUP with bench-c.conf:
 no scheduler change, so no RCU grace period in the kernel per changed
-service) and stop (SIGTERM to exit, which removes the table).
+service), reload-m (SIGHUP with bench-d.conf: destinations deleted and
+added) and stop (SIGTERM to exit, which removes the table).
 The guest sees the end of start and reload with bench/ipvs_poll.c (built
 here with gcc -static, shipped beside the script): a generic netlink
 query of the last virtual server every 2 ms.
@@ -39,17 +42,22 @@ def vs_addr(i):
     return f"10.{i // 250}.{i % 250 + 1}.1"
 
 
-def gen(n_vs, n_rs, changed, weight=5):
+def gen(n_vs, n_rs, changed, weight=5, replace=False):
+    """The changed virtual servers get wrr and `weight` on their first real
+    server, or with `replace` n_rs + 1 new real servers (other addresses)."""
     out = ["global_defs {\n\trouter_id bench_ipvs\n}\n"]
     for i in range(n_vs):
         ch = i in changed
         out.append(f"virtual_server {vs_addr(i)} 80 {{\n\tlvs_sched {'wrr' if ch else 'rr'}\n"
                    "\tlvs_method NAT\n\tprotocol TCP\n")
-        for j in range(n_rs):
-            k = i * n_rs + j
-            w = weight if ch and j == 0 else 1
-            out.append(f"\treal_server 192.168.{k // 250 % 250}.{k % 250 + 1} 80 {{\n"
-                       f"\t\tweight {w}\n\t}}\n")
+        if ch and replace:
+            rs = [(f"172.16.{k // 250 % 250}.{k % 250 + 1}", 1)
+                  for k in range(i * (n_rs + 1), (i + 1) * (n_rs + 1))]
+        else:
+            rs = [(f"192.168.{k // 250 % 250}.{k % 250 + 1}", weight if ch and j == 0 else 1)
+                  for j, k in enumerate(range(i * n_rs, (i + 1) * n_rs))]
+        for addr, w in rs:
+            out.append(f"\treal_server {addr} 80 {{\n\t\tweight {w}\n\t}}\n")
         out.append("}\n")
     return "".join(out)
 
@@ -57,7 +65,7 @@ def gen(n_vs, n_rs, changed, weight=5):
 def table(res, f):
     print("| phase | ours | 2.2.7 | 2.2.7 / ours |")
     print("|---|---|---|---|")
-    for phase in ("start", "reload", "reload-w", "stop"):
+    for phase in ("start", "reload", "reload-w", "reload-m", "stop"):
         o, t = res.get(("keepalived", phase), []), res.get(("keepalived-ref", phase), [])
         if not o or not t:
             continue
@@ -85,6 +93,7 @@ def main():
         (tmp / "bench-a.conf").write_text(gen(a.vs, a.rs, set()))
         (tmp / "bench-b.conf").write_text(gen(a.vs, a.rs, changed))
         (tmp / "bench-c.conf").write_text(gen(a.vs, a.rs, changed, weight=3))
+        (tmp / "bench-d.conf").write_text(gen(a.vs, a.rs, changed, replace=True))
         poll = tmp / "ipvs_poll"            # the guest runs it as /guest/ipvs_poll
         subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-o", str(poll),
                         str(HERE / "ipvs_poll.c")], check=True)
@@ -103,7 +112,8 @@ def main():
                           + (HERE / "ipvs_bench_guest.sh").read_text())
         r = subprocess.run(["bash", str(VM / "run-in-vm.sh"), "-d", str(image), "-t", "3000",
                             "-m", str(a.mem), str(script), str(tmp / "bench-a.conf"),
-                            str(tmp / "bench-b.conf"), str(tmp / "bench-c.conf"), str(poll)],
+                            str(tmp / "bench-b.conf"), str(tmp / "bench-c.conf"),
+                            str(tmp / "bench-d.conf"), str(poll)],
                            capture_output=True, text=True)
     sys.stderr.write(r.stderr)
     if r.returncode != 0:
@@ -121,8 +131,8 @@ def main():
         m = re.match(r"CHECK (\S+) (\d+) (.*)$", line)
         if m:
             what = m[3].split()
-            want = {"dests": a.vs * a.rs, "wrr": len(changed), "left": 0,
-                    "seen": 1}.get(what[0])
+            want = {"dests": a.vs * a.rs, "dests-m": a.vs * a.rs + len(changed),
+                    "wrr": len(changed), "left": 0, "seen": 1}.get(what[0])
             if want is None or len(what) != 2 or int(what[1]) != want:
                 bad.append(line)
     print(f"{a.vs} virtual servers x {a.rs} real servers, {a.runs} rounds, "

@@ -243,6 +243,30 @@ def ha_lines(vm, ka):
     return [x for x in lines if pat.match(x)]
 
 
+def test_refused_requests(run):
+    """10.0.0.2 deleted behind our back, then a reload that changes it: the
+    kernel refuses those requests; each refusal is logged against its own
+    virtual or real server, the rest of the difference is applied and the
+    daemon keeps running."""
+    run.ok("keepalived.refuse_wait_start")
+    run.ok("keepalived.refuse_wait_reload")
+    got = table(run.ok("keepalived.refuse_table"))
+    assert not [k for k in got if "10.0.0.2:80" in k]
+    assert got["TCP 10.0.0.4:80 rr"] == ["192.168.1.5:80 Masq 2"]
+    assert got["TCP 10.0.1.3:80 rr"] == ["192.168.1.3:80 Masq 1"]
+    assert not [k for k in got if "10.0.0.3:80" in k]
+    run.ok("keepalived.refuse_alive")
+    log = run.ok("keepalived.refuse_log").splitlines()
+    refused = [x for x in log if "IPVS: " in x]
+    assert any("IPVS: changing VS [10.0.0.2]:tcp:80: " in x for x in refused), refused
+    assert any("IPVS: changing server [192.168.1.2]:tcp:80 of VS [10.0.0.2]:tcp:80: " in x
+               for x in refused), refused
+    assert any("IPVS: adding server [192.168.1.5]:tcp:80 of VS [10.0.0.2]:tcp:80: " in x
+               for x in refused), refused
+    assert all("10.0.0.2" in x for x in refused), refused
+    assert "exit 0" in run.ok("keepalived.refuse_stop")
+
+
 def test_ha_suspend(run):
     """The checks of a virtual server whose address is absent do not run;
     they start when it appears and stop when it goes; IPVS keeps the

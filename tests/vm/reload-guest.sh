@@ -26,6 +26,9 @@
 #   flush_*      flush.conf: TERM with lvs_flush_on_stop absent, VS, plain
 #   sync_*       sync.conf: the sync daemon is backup, master once VI_1 is
 #                MASTER, backup when VI_1 is FAULT (d2 down), gone at TERM
+#   refuse_*     (ours only) reload-a.conf again, 10.0.0.2 deleted behind
+#                the daemon's back, HUP with reload-b.conf: the kernel
+#                refuses what touches 10.0.0.2, the rest is applied
 KAS=${KAS:-keepalived}
 step() { local n=$1; shift; echo "=== $P.$n"; "$@" 2>&1; echo "=== rc $?"; }
 wait_until() {
@@ -160,5 +163,23 @@ for KA in $KAS; do
 		step flush_${mode}_table ipvsadm -Ln
 		step flush_${mode}_log grep -E "Shutting down" /tmp/$KA.fl.log
 	done
+
+	[ "$KA" = keepalived ] || continue      # 2.2.7 logs refusals its own way
+	ipvsadm -C
+	cp /guest/reload-a.conf /tmp/k.conf
+	$KA -n -l -D -C -f /tmp/k.conf -p /tmp/ka.pid -r /tmp/kav.pid -c /tmp/kac.pid \
+		>/tmp/$KA.rf.log 2>&1 &
+	KAPID=$!
+	step refuse_wait_start wait_until 20 started
+	ipvsadm -D -t 10.0.0.2:80
+	cp /guest/reload-b.conf /tmp/k.conf
+	kill -HUP $KAPID
+	# 10.0.0.4's destination is the reload's last request
+	step refuse_wait_reload wait_until 20 sh -c "grep -q 'IPVS: changing VS' /tmp/$KA.rf.log &&
+		ipvsadm -Ln -t 10.0.0.4:80 | grep -q -- '-> 192.168.1.5:80 '"
+	step refuse_table ipvsadm -Ln
+	step refuse_alive kill -0 $KAPID
+	step refuse_stop stop_ka
+	step refuse_log cat /tmp/$KA.rf.log
 done
 exit 0
