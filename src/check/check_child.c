@@ -9,7 +9,9 @@
  * checkers and removes the services unless -I (dont_release_ipvs).
  * reload() (HUP) builds the new model and applies the difference to the
  * running one (check_reload.c), so unchanged services, destinations and
- * checks are not touched.  lvs_notify_fifo lines go through check_fifo.c.
+ * checks are not touched; changed service options (a scheduler change
+ * makes the kernel wait) are sent from a helper thread while the model
+ * is still being built.  lvs_notify_fifo lines go through check_fifo.c.
  * The USR1 data dump prints the configuration and the run-time state.
  */
 #include "config.h"
@@ -88,13 +90,17 @@ static void check_stop(void)
 	drop_model();
 }
 
-/* HUP: build the new model, apply the difference (check_reload.c), free
- * the old model, which was the last user of the old tree.  When memory
+/* HUP: build the new model (sending changed service options ahead),
+ * apply the difference (check_reload.c), free the old model, which was
+ * the last user of the old tree, and collect the early edits' answers.  When memory
  * runs out, exit with the kernel table as it is: the respawned child
  * takes it over. */
 static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 {
-	struct ck_model *nw = check_model_build(ctx->conf);
+	struct ck_reload_early *early = model ? ck_reload_early_begin(model, ck_ipvs_reload_svc_early) : NULL;
+	struct ck_model *nw = check_model_build_each(ctx->conf, early ? ck_reload_early_vs : NULL,
+						     early);
+	size_t sent_early = ck_reload_early_end(early);
 	uint64_t *sigs = nw ? ck_reload_signatures(nw, ctx->conf) : NULL;
 	struct ck_reload_stats st;
 
@@ -107,6 +113,8 @@ static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 	if (nw)
 		ck_suspend_watch(nw, base);
 	if (!nw || !sigs || ck_reload_apply(model, model_sigs, nw, sigs, base, &st) < 0) {
+		/* edits sent ahead stay: the respawned child takes the table over */
+		ck_ipvs_reload_finish();
 		log_errx("Healthcheck child: out of memory applying the new configuration");
 		ck_suspend_close();
 		check_model_free(nw);
@@ -121,6 +129,11 @@ static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 	ck_alert_init(model, ctx->conf, base);      /* smtp_alert */
 	model_sigs = sigs;
 	ck_fifo_reload(base, ctx->conf);
+	ck_ipvs_reload_finish();
+	if (st.svc_kept >= sent_early) {        /* edited ahead, then found unchanged */
+		st.svc_kept -= sent_early;
+		st.svc_edited += sent_early;
+	}
 	log_debug("Reload: virtual servers %zu kept, %zu added, %zu removed; services %zu kept, "
 		  "%zu edited, %zu added, %zu removed; real servers %zu kept, %zu edited, %zu added, "
 		  "%zu removed; checks %zu kept, %zu added, %zu removed",

@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 
 #include "check_fifo.h"
+#include "ipvs_async.h"
 #include "check_ipvs.h"
 #include "check_model.h"
 #include "check_notify.h"
@@ -404,6 +405,30 @@ void ck_ipvs_reload_svc(const struct ck_vs *vs, const struct ipvs_service *svc,
 			dest_op1(&vs->rs[i], svc, DEST_ADD, vs->rs[i].set_weight);
 	if (vs->sorry && vs->sorry->set)
 		dest_op1(vs->sorry, svc, DEST_ADD, vs->sorry->set_weight);
+}
+
+/* Edits sent ahead (check_reload.h): not in a dry run, where the trace
+ * must show every request in the reload's order. */
+static struct ipvs_async *early_edits;
+
+bool ck_ipvs_reload_svc_early(const struct ck_vs *vs, const struct ipvs_service *svc)
+{
+	if (trace_fn || !ipvs.sk)
+		return false;
+	return ipvs_async_edit(&early_edits, svc, vs) == 0;
+}
+
+static void early_refused(void *arg, const void *tag, const char *why)
+{
+	const struct ck_vs *vs = tag;
+
+	(void)arg;
+	log_warnx("IPVS: changing VS %s: %s", vs->label, why);
+}
+
+void ck_ipvs_reload_finish(void)
+{
+	ipvs_async_finish(&early_edits, early_refused, NULL);
 }
 
 void ck_ipvs_reload_rs_gone(struct ck_rs *rs)

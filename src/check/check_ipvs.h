@@ -63,6 +63,13 @@ bool ck_ipvs_svc_same_opts(const struct ipvs_service *a, const struct ipvs_servi
  * ones), edit the options of, or delete one service of vs. */
 void ck_ipvs_reload_svc(const struct ck_vs *vs, const struct ipvs_service *svc,
 			enum ck_ipvs_svc_op op);
+/* Edit one service of vs from the helper thread (ipvs_async.h); false:
+ * not sent (dry run, no socket, no thread), send it with
+ * ck_ipvs_reload_svc().  ck_ipvs_reload_finish() waits for the answers
+ * and logs the refusals; it ends every reload (and does nothing when no
+ * edit went ahead). */
+bool ck_ipvs_reload_svc_early(const struct ck_vs *vs, const struct ipvs_service *svc);
+void ck_ipvs_reload_finish(void);
 /* A real server that the new configuration drops: delete its destination. */
 void ck_ipvs_reload_rs_gone(struct ck_rs *rs);
 /* Same forwarding method, tunnel options and thresholds. */

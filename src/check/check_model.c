@@ -412,7 +412,8 @@ static void vs_free(struct ck_vs *vs)
 	memset(vs, 0, sizeof(*vs));
 }
 
-struct ck_model *check_model_build(const struct conf *conf)
+struct ck_model *check_model_build_each(const struct conf *conf, ck_vs_built_fn *built,
+				       void *arg)
 {
 	struct ck_model *m = calloc(1, sizeof(*m));
 	const struct conf_node *n, *g;
@@ -434,6 +435,8 @@ struct ck_model *check_model_build(const struct conf *conf)
 			goto fail;
 		if (m->vs[i - 1].n_rs == 0)     /* 2.2.7 ignores it (the reader says so) */
 			vs_free(&m->vs[--i]);
+		else if (built)
+			built(arg, &m->vs[i - 1]);
 	}
 	m->n_vs = i;
 	return m;
@@ -441,6 +444,11 @@ fail:
 	m->n_vs = i;    /* the failed one is complete enough for vs_free() */
 	check_model_free(m);
 	return NULL;
+}
+
+struct ck_model *check_model_build(const struct conf *conf)
+{
+	return check_model_build_each(conf, NULL, NULL);
 }
 
 void check_model_free(struct ck_model *m)

@@ -135,6 +135,12 @@ struct ck_model {
 /* Build the model of `conf`.  Returns NULL only when out of memory (the
  * tree was checked by the reader: what it dropped is simply absent). */
 struct ck_model *check_model_build(const struct conf *conf);
+/* The same, calling built() with each virtual server as soon as it is
+ * complete (in model order), while the rest is still being built: a
+ * reload starts its slow kernel requests there (check_reload.h). */
+typedef void ck_vs_built_fn(void *arg, const struct ck_vs *vs);
+struct ck_model *check_model_build_each(const struct conf *conf, ck_vs_built_fn *built,
+				       void *arg);
 void check_model_free(struct ck_model *m);
 
 /* Sum of the weights of the alive real servers of vs. */

@@ -172,6 +172,89 @@ static bool rs_same(const struct ck_rs *a, const struct ck_rs *b)
 	       ip_eq(&a->addr, &b->addr);
 }
 
+/* ---- service edits ahead of the difference (check_reload.h) ------------- */
+
+struct ck_reload_early {
+	struct ck_model *old;
+	ck_early_send_fn *send;
+	struct rl_map map;              /* old virtual servers by vs_hash() */
+	size_t sent;
+};
+
+static bool eq_old_vs(const void *ctx, size_t item, const void *key)
+{
+	const struct ck_model *old = ctx;
+
+	return vs_same(&old->vs[item], key);
+}
+
+struct ck_reload_early *ck_reload_early_begin(struct ck_model *old, ck_early_send_fn *send)
+{
+	struct ck_reload_early *e = calloc(1, sizeof(*e));
+
+	if (!e || !map_init(&e->map, old->n_vs)) {
+		if (e)
+			map_free(&e->map);
+		free(e);
+		return NULL;
+	}
+	e->old = old;
+	e->send = send;
+	for (size_t i = 0; i < old->n_vs; i++)
+		map_put(&e->map, vs_hash(&old->vs[i]), i);
+	return e;
+}
+
+/* The old service of the same identity: at the same place first (the
+ * usual case), else searched in a small virtual server; NULL. */
+static struct ipvs_service *old_same_svc(struct ck_vs *ovs, const struct ck_vs *vs, size_t k)
+{
+	if (k < ovs->n_svcs && svc_same(&ovs->svcs[k], &vs->svcs[k]))
+		return &ovs->svcs[k];
+	for (size_t i = 0; ovs->n_svcs <= 64 && i < ovs->n_svcs; i++)
+		if (svc_same(&ovs->svcs[i], &vs->svcs[k]))
+			return &ovs->svcs[i];
+	return NULL;
+}
+
+void ck_reload_early_vs(void *arg, const struct ck_vs *vs)
+{
+	struct ck_reload_early *e = arg;
+	struct ck_vs *ovs;
+	size_t j;
+
+	if (!vs->n_svcs)
+		return;
+	j = map_find(&e->map, vs_hash(vs), eq_old_vs, e->old, vs);
+	if (j == NONE)
+		return;
+	ovs = &e->old->vs[j];
+	for (size_t k = 0; k < vs->n_svcs; k++) {
+		struct ipvs_service *o = old_same_svc(ovs, vs, k);
+		const struct ipvs_service *n = &vs->svcs[k];
+
+		if (!o || ck_ipvs_svc_same_opts(n, o) || !e->send(vs, n))
+			continue;
+		/* the old model describes the kernel again */
+		memcpy(o->sched, n->sched, sizeof(o->sched));
+		o->flags = n->flags;
+		o->timeout = n->timeout;
+		o->netmask_plen = n->netmask_plen;
+		memcpy(o->pe_name, n->pe_name, sizeof(o->pe_name));
+		e->sent++;
+	}
+}
+
+size_t ck_reload_early_end(struct ck_reload_early *e)
+{
+	size_t sent = e ? e->sent : 0;
+
+	if (e)
+		map_free(&e->map);
+	free(e);
+	return sent;
+}
+
 /* ---- signatures ---------------------------------------------------------- */
 
 /* The options every kind has: compared through the model, not the block. */

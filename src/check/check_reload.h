@@ -78,4 +78,27 @@ int ck_reload_apply(struct ck_model *old, const uint64_t *old_sigs, struct ck_mo
 		    const uint64_t *new_sigs, struct event_base *base,
 		    struct ck_reload_stats *st);
 
+/* Service edits ahead of the difference.  A scheduler change makes the
+ * kernel wait for an RCU grace period (ipvs_async.h); so that those waits
+ * overlap with building the new model, the caller builds it with
+ * check_model_build_each(conf, ck_reload_early_vs, early): each new
+ * virtual server is matched with the running one as soon as it is built,
+ * and the edits of its changed services go out at once through `send`
+ * (ck_ipvs_reload_svc_early(): from a helper thread; false: not sent,
+ * the difference will send it).  The new options of a sent edit are written
+ * into the old model's service, which so describes the kernel's table
+ * again: ck_reload_apply() finds nothing left to edit there.  Only the
+ * options of services present on both sides change early, so these edits
+ * may reach the kernel before the deletions (or between the other
+ * requests) without harm: deletions still come before additions.
+ * ck_reload_early_end() frees
+ * the index and returns the number of edits sent; their answers are
+ * awaited (and refusals logged) by ck_ipvs_reload_finish().  A NULL from
+ * begin (out of memory) means: build without the hook. */
+struct ck_reload_early;
+typedef bool ck_early_send_fn(const struct ck_vs *vs, const struct ipvs_service *svc);
+struct ck_reload_early *ck_reload_early_begin(struct ck_model *old, ck_early_send_fn *send);
+void ck_reload_early_vs(void *early, const struct ck_vs *vs);
+size_t ck_reload_early_end(struct ck_reload_early *e);
+
 #endif

@@ -286,6 +286,85 @@ static void test_scheduler_and_weight_edited(void **state)
 	stop(&r);
 }
 
+/* ---- edits sent ahead (check_reload.h, "Service edits ahead") ----------- */
+
+static bool send_ok = true;
+
+static bool early_send(const struct ck_vs *vs, const struct ipvs_service *svc)
+{
+	if (!send_ok)
+		return false;
+	if (n_ops < sizeof(ops) / sizeof(ops[0]))
+		snprintf(ops[n_ops++], sizeof(ops[0]), "early-edit %.48s %.15s", vs->label,
+			 svc->sched);
+	return true;
+}
+
+/* reload() with the new model built through the early hook. */
+static size_t reload_early(struct run *cur, const char *text, struct ck_reload_stats *st)
+{
+	struct conf_load_opts o = { .diag = quiet, .config_id = "test" };
+	struct ck_reload_early *e = ck_reload_early_begin(cur->m, early_send);
+	struct run nw;
+	size_t sent;
+
+	assert_non_null(e);
+	n_ops = 0;
+	nw.conf = conf_load_buffer("t.conf", text, strlen(text), &o);
+	nw.m = check_model_build_each(nw.conf, ck_reload_early_vs, e);
+	sent = ck_reload_early_end(e);
+	assert_non_null(nw.m);
+	nw.sig = ck_reload_signatures(nw.m, nw.conf);
+	assert_int_equal(ck_reload_apply(cur->m, cur->sig, nw.m, nw.sig, base, st), 0);
+	check_model_free(cur->m);
+	free(cur->sig);
+	conf_free(cur->conf);
+	*cur = nw;
+	return sent;
+}
+
+/* A changed scheduler goes ahead, once; the difference then finds the
+ * service unchanged (no second edit) and does the rest as before. */
+static void test_scheduler_edit_sent_ahead(void **state)
+{
+	struct run r;
+	struct ck_reload_stats st;
+
+	(void)state;
+	r = start(base_conf);
+	assert_int_equal(reload_early(&r, VS1("wrr", "5") VS2 GROUP("10.0.1.1-3"), &st), 1);
+	print_ops();
+	assert_string_equal(ops[0], "early-edit [10.0.0.1]:tcp:80 wrr");
+	assert_int_equal(count_ops("early-edit"), 1);
+	assert_int_equal(count_ops("svc-edit"), 0);
+	assert_true(has_op("dest-edit TCP/10.0.0.1/80 10.9.0.3/80/5"));
+	assert_true(has_op("svc-add TCP/10.0.1.3/8080"));
+	assert_int_equal(st.svc_edited, 0);     /* the caller counts the early ones */
+	/* the same file again: nothing left to send */
+	assert_int_equal(reload_early(&r, VS1("wrr", "5") VS2 GROUP("10.0.1.1-3"), &st), 0);
+	assert_int_equal(n_ops, 0);
+	stop(&r);
+}
+
+/* An edit that could not go ahead (no thread, dry run) is sent by the
+ * difference, as without the hook. */
+static void test_scheduler_edit_not_sent_ahead(void **state)
+{
+	struct run r;
+	struct ck_reload_stats st;
+
+	(void)state;
+	r = start(base_conf);
+	send_ok = false;
+	assert_int_equal(reload_early(&r, VS1("wrr", "1") VS2 GROUP("10.0.1.1-2"), &st), 0);
+	send_ok = true;
+	print_ops();
+	assert_int_equal(n_ops, 1);
+	assert_true(has_op("svc-edit TCP/10.0.0.1/80"));
+	assert_int_equal(st.svc_edited, 1);
+	stop(&r);
+}
+
 static void test_servers_added_and_removed(void **state)
 {
 	static const char conf2[] =
@@ -551,6 +630,8 @@ int main(void)
 		cmocka_unit_test(test_unchanged_touches_nothing),
 		cmocka_unit_test(test_timer_carried),
 		cmocka_unit_test(test_scheduler_and_weight_edited),
+		cmocka_unit_test(test_scheduler_edit_sent_ahead),
+		cmocka_unit_test(test_scheduler_edit_not_sent_ahead),
 		cmocka_unit_test(test_servers_added_and_removed),
 		cmocka_unit_test(test_group_changes),
 		cmocka_unit_test(test_check_identity),
