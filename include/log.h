@@ -37,6 +37,14 @@ void log_set_ident(const char *ident);
 void log_close(void);
 bool log_detail_enabled(void);
 
+/* Hold the lines logged from now on in memory and send them, in order,
+ * at log_release() (or when 1 MiB is held).  For a burst of kernel
+ * requests that each log a line: on a busy or single CPU the syslog
+ * daemon would run between the requests and delay the last one.  A
+ * line's console/file timestamp is the time it is sent. */
+void log_hold(void);
+void log_release(void);
+
 void log_message(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmessage(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 

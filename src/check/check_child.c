@@ -97,7 +97,8 @@ static void check_stop(void)
  * takes it over. */
 static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 {
-	struct ck_reload_early *early = model ? ck_reload_early_begin(model, ck_ipvs_reload_svc_early) : NULL;
+	struct ck_reload_early *early =
+		model ? ck_reload_early_begin(model, ck_ipvs_reload_svc_early) : NULL;
 	struct ck_model *nw = check_model_build_each(ctx->conf, early ? ck_reload_early_vs : NULL,
 						     early);
 	size_t sent_early = ck_reload_early_end(early);
@@ -105,7 +106,9 @@ static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 	struct ck_reload_stats st;
 
 	log_info("Reinitializing ipvs");
+	log_hold();             /* the lines go out once the kernel has all the requests */
 	if (!model) {           /* nothing runs (cannot happen after a start) */
+		log_release();
 		check_model_free(nw);
 		free(sigs);
 		return check_start(ctx, base);
@@ -115,6 +118,7 @@ static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 	if (!nw || !sigs || ck_reload_apply(model, model_sigs, nw, sigs, base, &st) < 0) {
 		/* edits sent ahead stay: the respawned child takes the table over */
 		ck_ipvs_reload_finish();
+		log_release();
 		log_errx("Healthcheck child: out of memory applying the new configuration");
 		ck_suspend_close();
 		check_model_free(nw);
@@ -130,6 +134,7 @@ static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 	model_sigs = sigs;
 	ck_fifo_reload(base, ctx->conf);
 	ck_ipvs_reload_finish();
+	log_release();
 	if (st.svc_kept >= sent_early) {        /* edited ahead, then found unchanged */
 		st.svc_kept -= sent_early;
 		st.svc_edited += sent_early;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -102,6 +103,70 @@ static void write_stamped(FILE *f, const char *msg)
 	fflush(f);
 }
 
+/* Held lines (log_hold): each is its priority byte, then the text and
+ * its NUL, back to back. */
+#define HOLD_MAX (1u << 20)
+static struct {
+	bool on;
+	pid_t pid;                      /* a forked child (a script) does not hold */
+	char *buf;
+	size_t len, cap;
+} held;
+
+static void emit(int prio, const char *msg);
+
+void log_hold(void)
+{
+	held.on = true;
+	held.pid = getpid();
+}
+
+void log_release(void)
+{
+	int saved = errno;
+	size_t off = 0;
+
+	held.on = false;
+	while (off < held.len) {
+		int prio = (unsigned char)held.buf[off];
+		const char *msg = held.buf + off + 1;
+
+		emit(prio, msg);
+		off += 2 + strlen(msg);
+	}
+	free(held.buf);
+	held.buf = NULL;
+	held.len = held.cap = 0;
+	errno = saved;
+}
+
+/* Keep msg for log_release(); false: not kept (send it now). */
+static bool hold_line(int prio, const char *msg)
+{
+	size_t n = strlen(msg) + 2;
+
+	if (held.len + n > HOLD_MAX) {
+		log_release();          /* too much: send what is held, stop holding */
+		return false;
+	}
+	if (held.len + n > held.cap) {
+		size_t cap = held.cap ? held.cap : 16384;
+		char *b;
+
+		while (cap < held.len + n)
+			cap *= 2;
+		b = realloc(held.buf, cap);
+		if (!b)
+			return false;
+		held.buf = b;
+		held.cap = cap;
+	}
+	held.buf[held.len] = (char)LOG_PRI(prio);
+	memcpy(held.buf + held.len + 1, msg, n - 1);
+	held.len += n;
+	return true;
+}
+
 void log_vmessage(int prio, const char *fmt, va_list ap)
 {
 	int saved = errno;
@@ -112,6 +177,13 @@ void log_vmessage(int prio, const char *fmt, va_list ap)
 		return;
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!held.on || held.pid != getpid() || !hold_line(prio, msg))
+		emit(prio, msg);
+	errno = saved;
+}
+
+static void emit(int prio, const char *msg)
+{
 	if (st.syslog_on) {
 		if (!st.syslog_open)
 			open_syslog();
@@ -121,7 +193,6 @@ void log_vmessage(int prio, const char *fmt, va_list ap)
 		write_stamped(stderr, msg);
 	if (st.file)
 		write_stamped(st.file, msg);
-	errno = saved;
 }
 
 void log_message(int prio, const char *fmt, ...)
@@ -168,6 +239,7 @@ void fatal(const char *fmt, ...)
 {
 	va_list ap;
 
+	log_release();
 	va_start(ap, fmt);
 	log_with_errno(LOG_ERR, fmt, ap);
 	va_end(ap);
@@ -178,6 +250,7 @@ void fatalx(const char *fmt, ...)
 {
 	va_list ap;
 
+	log_release();
 	va_start(ap, fmt);
 	log_vmessage(LOG_ERR, fmt, ap);
 	va_end(ap);

@@ -394,6 +394,11 @@ def test_checker_alerts_after_reload(lab):
     dns_down = ("[alerttest] Realserver [127.0.0.1]:udp:5399 of virtual server "
                 "[10.0.0.2]:udp:53 - DOWN")
     wait_for(lambda: dns_down in lab.subjects(), 8, what="DNS_CHECK down alert")
+    # A mail the sink has but whose reply the checker has not read yet is
+    # dropped, unlogged, by the HUP (as 2.2.7 drops alerts in flight): let
+    # the alerts of the start finish first.
+    wait_for(lambda: d.log().count("SMTP alert successfully sent.") == len(lab.mails()), 6,
+             what="the start's alerts delivered")
     extra = """
     real_server 127.0.0.1 8083 {
         smtp_alert off
