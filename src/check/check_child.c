@@ -92,9 +92,9 @@ static void check_stop(void)
 
 /* HUP: build the new model (sending changed service options ahead),
  * apply the difference (check_reload.c), free the old model, which was
- * the last user of the old tree, and collect the early edits' answers.  When memory
- * runs out, exit with the kernel table as it is: the respawned child
- * takes it over. */
+ * the last user of the old tree, and collect the early edits' answers.
+ * When memory runs out, exit with the kernel table as it is: the
+ * respawned child takes it over. */
 static int check_reload(const struct proc_ctx *ctx, struct event_base *base)
 {
 	struct ck_reload_early *early =

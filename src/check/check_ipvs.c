@@ -19,11 +19,11 @@
 #include <arpa/inet.h>
 
 #include "check_fifo.h"
-#include "ipvs_async.h"
 #include "check_ipvs.h"
 #include "check_model.h"
 #include "check_notify.h"
 #include "check_smtp_alert.h"
+#include "ipvs_async.h"
 #include "log.h"
 
 static struct ipvs_ctx ipvs;

@@ -85,16 +85,16 @@ int ck_reload_apply(struct ck_model *old, const uint64_t *old_sigs, struct ck_mo
  * virtual server is matched with the running one as soon as it is built,
  * and the edits of its changed services go out at once through `send`
  * (ck_ipvs_reload_svc_early(): from a helper thread; false: not sent,
- * the difference will send it).  The new options of a sent edit are written
- * into the old model's service, which so describes the kernel's table
- * again: ck_reload_apply() finds nothing left to edit there.  Only the
- * options of services present on both sides change early, so these edits
- * may reach the kernel before the deletions (or between the other
+ * the difference will send it).  The new options of a sent edit are
+ * written into the old model's service, which so describes the kernel's
+ * table again: ck_reload_apply() finds nothing left to edit there.  Only
+ * the options of services present on both sides change early, so these
+ * edits may reach the kernel before the deletions (or between the other
  * requests) without harm: deletions still come before additions.
- * ck_reload_early_end() frees
- * the index and returns the number of edits sent; their answers are
- * awaited (and refusals logged) by ck_ipvs_reload_finish().  A NULL from
- * begin (out of memory) means: build without the hook. */
+ * ck_reload_early_end() frees the index and returns the number of edits
+ * sent; their answers are awaited (and refusals logged) by
+ * ck_ipvs_reload_finish().  A NULL from begin (out of memory) means:
+ * build without the hook. */
 struct ck_reload_early;
 typedef bool ck_early_send_fn(const struct ck_vs *vs, const struct ipvs_service *svc);
 struct ck_reload_early *ck_reload_early_begin(struct ck_model *old, ck_early_send_fn *send);

@@ -32,7 +32,7 @@ struct async_edit {
 struct ipvs_async {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;            /* new work, closing, or an answer */
+	pthread_cond_t cond;            /* new work, or closing */
 	struct async_edit *q;
 	size_t n, cap;
 	size_t answered;                /* q[0 .. answered) have their answer */
