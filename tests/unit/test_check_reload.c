@@ -101,18 +101,27 @@ static struct run start(const char *text)
 	return r;
 }
 
-/* Reload `cur` into `text`; the kernel operations are in ops[]. */
-static void reload(struct run *cur, const char *text, struct ck_reload_stats *st)
+static bool early_send(const struct ck_vs *vs, const struct ipvs_service *svc);
+
+/* Reload `cur` into `text`; the kernel operations are in ops[].  With
+ * `early`, the new model is built through the early hook (edits sent
+ * ahead, check_reload.h) and *early gets the number of edits sent. */
+static void reload_with(struct run *cur, const char *text, struct ck_reload_stats *st,
+			size_t *early)
 {
 	struct conf_load_opts o = { .diag = quiet, .config_id = "test" };
+	struct ck_reload_early *e = early ? ck_reload_early_begin(cur->m, early_send) : NULL;
 	struct run nw;
 	clock_t t0;
 
+	assert_true(!early || e);
+	n_ops = 0;
 	nw.conf = conf_load_buffer("t.conf", text, strlen(text), &o);
-	nw.m = check_model_build(nw.conf);
+	nw.m = check_model_build_each(nw.conf, e ? ck_reload_early_vs : NULL, e);
+	if (early)
+		*early = ck_reload_early_end(e);
 	assert_non_null(nw.m);
 	nw.sig = ck_reload_signatures(nw.m, nw.conf);
-	n_ops = 0;
 	t0 = clock();
 	assert_int_equal(ck_reload_apply(cur->m, cur->sig, nw.m, nw.sig, base, st), 0);
 	apply_secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
@@ -120,6 +129,11 @@ static void reload(struct run *cur, const char *text, struct ck_reload_stats *st
 	free(cur->sig);
 	conf_free(cur->conf);     /* nothing may point into the old tree now */
 	*cur = nw;
+}
+
+static void reload(struct run *cur, const char *text, struct ck_reload_stats *st)
+{
+	reload_with(cur, text, st, NULL);
 }
 
 static void stop(struct run *r)
@@ -300,26 +314,11 @@ static bool early_send(const struct ck_vs *vs, const struct ipvs_service *svc)
 	return true;
 }
 
-/* reload() with the new model built through the early hook. */
 static size_t reload_early(struct run *cur, const char *text, struct ck_reload_stats *st)
 {
-	struct conf_load_opts o = { .diag = quiet, .config_id = "test" };
-	struct ck_reload_early *e = ck_reload_early_begin(cur->m, early_send);
-	struct run nw;
 	size_t sent;
 
-	assert_non_null(e);
-	n_ops = 0;
-	nw.conf = conf_load_buffer("t.conf", text, strlen(text), &o);
-	nw.m = check_model_build_each(nw.conf, ck_reload_early_vs, e);
-	sent = ck_reload_early_end(e);
-	assert_non_null(nw.m);
-	nw.sig = ck_reload_signatures(nw.m, nw.conf);
-	assert_int_equal(ck_reload_apply(cur->m, cur->sig, nw.m, nw.sig, base, st), 0);
-	check_model_free(cur->m);
-	free(cur->sig);
-	conf_free(cur->conf);
-	*cur = nw;
+	reload_with(cur, text, st, &sent);
 	return sent;
 }
 
