@@ -42,6 +42,9 @@ class CheckerWatch:
         p = self.d.tmpdir / "keepalived_check.data"
         if p.exists():
             p.unlink()
+        # The parent passes USR1 on to the children it has: right after a
+        # start (a loaded host) the checker may not be forked yet.
+        wait_for(lambda: self.d.check_pid(), 10, what="the checker child")
         self.d.signal(signal.SIGUSR1)
         return wait_for(lambda: "Health checker state" in (self.d.dump("keepalived_check.data")
                                                             or "") and
