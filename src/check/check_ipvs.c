@@ -253,11 +253,16 @@ static void svc_add(const struct ck_vs *vs, const struct ipvs_service *svc)
 		log_warnx("IPVS: adding VS %s: %s", vs->label, ipvs_error(&ipvs));
 }
 
+static void edit_refused(const struct ck_vs *vs, const char *why)
+{
+	log_warnx("IPVS: changing VS %s: %s", vs->label, why);
+}
+
 static void svc_edit(const struct ck_vs *vs, const struct ipvs_service *svc)
 {
 	trace("svc-edit", svc, NULL);
 	if (ipvs.sk && ipvs_service_edit(&ipvs, svc) < 0)
-		log_warnx("IPVS: changing VS %s: %s", vs->label, ipvs_error(&ipvs));
+		edit_refused(vs, ipvs_error(&ipvs));
 }
 
 static void svc_del(const struct ck_vs *vs, const struct ipvs_service *svc)
@@ -420,10 +425,8 @@ bool ck_ipvs_reload_svc_early(const struct ck_vs *vs, const struct ipvs_service 
 
 static void early_refused(void *arg, const void *tag, const char *why)
 {
-	const struct ck_vs *vs = tag;
-
 	(void)arg;
-	log_warnx("IPVS: changing VS %s: %s", vs->label, why);
+	edit_refused(tag, why);
 }
 
 void ck_ipvs_reload_finish(void)
