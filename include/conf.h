@@ -71,6 +71,8 @@ struct conf_src {
 
 /* The path of a configuration file by its conf_src index ("" for 0). */
 const char *conf_file_name(uint32_t file);
+/* One more than the highest file index given so far in this process. */
+uint32_t conf_file_count(void);
 
 struct conf_node;
 struct conf_ctx;
@@ -154,6 +156,9 @@ struct conf_load_opts {
 	/* For unit tests of the reader: another root table, and no whole-tree checks. */
 	const struct conf_kw *root_keywords;     /* NULL: conf_root_keywords */
 	bool skip_tree_checks;
+	/* r + 1: build the tree in shared region r (conf_region.h), for the
+	 * children to take; 0: on the heap. */
+	int region;
 };
 
 /* Read, preprocess, parse and check a configuration.  Never returns NULL

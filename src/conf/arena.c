@@ -14,12 +14,14 @@
 #include <string.h>
 
 #include "conf_internal.h"
+#include "conf_region.h"
 
 #define ARENA_CHUNK (64 * 1024)
 
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
+	bool in_region;                  /* made by conf_region_grow(): not free()d */
 	max_align_t data[];
 };
 
@@ -44,6 +46,8 @@ struct intern_table {
 
 struct conf_arena {
 	struct arena_chunk *head;
+	int region;                      /* chunks from this shared region; -1: heap only */
+	bool spilled;                    /* the region was full: later chunks on the heap */
 	struct intern_table words;       /* char * */
 	struct intern_table argvs;       /* char ** */
 };
@@ -54,7 +58,38 @@ struct conf_arena *arena_new(void)
 
 	if (!a)
 		abort();
+	a->region = -1;
 	return a;
+}
+
+struct conf_arena *arena_new_in_region(int r)
+{
+	struct conf_arena *a = arena_new();
+
+	a->region = r;
+	return a;
+}
+
+struct conf_arena *arena_adopt_region(int r, void *head)
+{
+	struct conf_arena *a = arena_new_in_region(r);
+
+	a->head = head;
+	a->spilled = true;      /* its region is a private copy: grow on the heap */
+	return a;
+}
+
+int arena_region(const struct conf_arena *a)
+{
+	return a ? a->region : -1;
+}
+
+bool arena_region_head(const struct conf_arena *a, const void **head)
+{
+	if (!a || a->region < 0 || a->spilled || !a->head)
+		return false;
+	*head = a->head;
+	return true;
 }
 
 void arena_free(struct conf_arena *a)
@@ -65,8 +100,11 @@ void arena_free(struct conf_arena *a)
 		return;
 	for (c = a->head; c; c = next) {
 		next = c->next;
-		free(c);
+		if (!c->in_region)
+			free(c);
 	}
+	if (a->region >= 0)
+		conf_region_drop(a->region);
 	free(a->words.slots);
 	free(a->words.ents);
 	free(a->argvs.slots);
@@ -82,12 +120,20 @@ static void *arena_take(struct conf_arena *a, size_t size, size_t align)
 
 	if (!c || start + size > c->size) {
 		size_t csize = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+		size_t total = sizeof(*c) + csize;
 
-		/* calloc: a chunk starts zeroed (fresh pages from the kernel need
-		 * no clearing), so arena_alloc() does not clear each node. */
-		c = calloc(1, sizeof(*c) + csize);
-		if (!c)
-			abort();
+		/* A chunk starts zeroed (calloc, or a region's fresh pages), so
+		 * arena_alloc() does not clear each node. */
+		c = a->region >= 0 && !a->spilled ? conf_region_grow(a->region, &total) : NULL;
+		if (c) {
+			c->in_region = true;
+			csize = total - sizeof(*c);
+		} else {
+			a->spilled = a->region >= 0;
+			c = calloc(1, total);
+			if (!c)
+				abort();
+		}
 		c->size = csize;
 		c->used = 0;
 		c->next = a->head;

@@ -18,6 +18,16 @@
 
 struct conf_arena;
 struct conf_arena *arena_new(void);
+/* An arena whose chunks come from shared region r (conf_region.h) while
+ * it has room, then from the heap ("spilled"). */
+struct conf_arena *arena_new_in_region(int r);
+/* The arena of a tree copied into region r whose newest chunk is `head`
+ * (conf_region_adopt()). */
+struct conf_arena *arena_adopt_region(int r, void *head);
+/* The region a's chunks come from, or -1. */
+int arena_region(const struct conf_arena *a);
+/* The newest chunk of a region arena that never spilled; false otherwise. */
+bool arena_region_head(const struct conf_arena *a, const void **head);
 void arena_free(struct conf_arena *a);
 void *arena_alloc(struct conf_arena *a, size_t size);          /* zeroed */
 /* Does [p, p + size) lie in memory a has handed out? */

@@ -41,3 +41,8 @@ const char *conf_file_name(uint32_t file)
 {
 	return file && file < files.n ? files.names[file] : "";
 }
+
+uint32_t conf_file_count(void)
+{
+	return files.n ? files.n : 1;
+}

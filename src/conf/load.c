@@ -30,13 +30,13 @@ static void set_config_id(struct conf_ctx *ctx)
 	snprintf(ctx->config_id, sizeof(ctx->config_id), "%s", id);
 }
 
-static struct conf *conf_new(void)
+static struct conf *conf_new(int region)
 {
 	struct conf *conf = calloc(1, sizeof(*conf));
 
 	if (!conf)
 		abort();
-	conf->arena = arena_new();
+	conf->arena = region > 0 ? arena_new_in_region(region - 1) : arena_new();
 	conf->root = arena_alloc(conf->arena, sizeof(*conf->root));
 	return conf;
 }
@@ -75,7 +75,7 @@ static struct conf *load_from(const struct conf_load_opts *opts,
 	struct conf_ctx ctx = { .opts = opts ? opts : &dflt };
 	struct preproc *pp;
 
-	ctx.conf = conf_new();
+	ctx.conf = conf_new(ctx.opts->region);
 	set_config_id(&ctx);
 	pp = open(&ctx, arg);
 	conf_parse(&ctx, pp);

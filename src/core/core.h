@@ -14,6 +14,9 @@
  * checks.  Diagnostics go to `diag_out` as "FILE:LINE: message" lines when
  * it is not NULL, else to the log.  *ndiag counts them (may be NULL). */
 struct conf *ka_load_config(const struct ka_options *o, FILE *diag_out, unsigned *ndiag);
+/* The same, the tree built in shared region `region` (conf_load_opts.region). */
+struct conf *ka_load_config_in(const struct ka_options *o, FILE *diag_out, unsigned *ndiag,
+			       int region);
 
 /* -d while running: write the canonical configuration to the log. */
 void ka_log_config(const struct conf *conf);

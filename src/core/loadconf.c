@@ -45,6 +45,12 @@ const char *ka_config_path(const struct ka_options *o)
 
 struct conf *ka_load_config(const struct ka_options *o, FILE *diag_out, unsigned *ndiag)
 {
+	return ka_load_config_in(o, diag_out, ndiag, 0);
+}
+
+struct conf *ka_load_config_in(const struct ka_options *o, FILE *diag_out, unsigned *ndiag,
+			       int region)
+{
 	struct diag_sink sink = { .out = diag_out };
 	struct conf_load_opts lo = {
 		.path = ka_config_path(o),
@@ -53,6 +59,7 @@ struct conf *ka_load_config(const struct ka_options *o, FILE *diag_out, unsigned
 		.check_system = true,
 		.diag = diag,
 		.diag_arg = &sink,
+		.region = region,
 	};
 	struct conf *conf = conf_load(&lo);
 

@@ -160,7 +160,7 @@ static void reload(void)
 
 	log_info("Reloading");
 	ka_sd_notify("RELOADING=1");
-	next = ka_load_config(par.opts, NULL, NULL);
+	next = ka_load_config_in(par.opts, NULL, NULL, reload_blob_region());
 	if (next->missing_file) {
 		log_errx("Configuration file %s is missing, keeping the running configuration",
 			 ka_config_path(par.opts));

@@ -92,6 +92,8 @@ static void run_child(struct child *c, pid_t parent)
 	}
 	log_close();
 	reload_blob_close_fds(3);     /* all but the configuration memfd */
+	/* A tree built at reload lies in memory the parent reuses: ours now. */
+	sup.ctx.conf = reload_blob_after_fork(sup.ctx.conf);
 	/* Signals stay blocked: the child loop unblocks them once its own
 	 * handlers are installed. */
 	exit(c->desc->main(&sup.ctx));
