@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from checker_watch import CheckerWatch
 from procutil import (LVS_BLOCK, Daemon, alive, children_of, helper_bin, pick_interface,
                       reap_zombies, vrrp_block, wait_for)
 
@@ -284,6 +285,36 @@ def test_reload_takes_the_parents_tree(daemons, iface):
     assert "Reading the configuration file again" not in d.log()
     os.kill(d.vrrp_pid(), signal.SIGHUP)
     wait_for(lambda: "Reading the configuration file again" in d.log(), what="file read again")
+
+
+def _memfd_maps(pid):
+    """Lines of /proc/PID/maps that map the reload memfd."""
+    return [l for l in Path(f"/proc/{pid}/maps").read_text().splitlines()
+            if "keepalived-conf" in l]
+
+
+def test_child_started_by_reload_owns_its_tree(daemons, iface):
+    """A child the reload starts inherits the tree built in the parent's
+    shared region (conf_region.h) and copies it at once: no process keeps
+    the memfd mapped once the reload is over (the parent empties and
+    reuses the region later), and the new checker works from its copy."""
+    d = daemons(vrrp_block(iface))
+    wait_children(d, vrrp=True, check=False)
+    d.conf.write_text(vrrp_block(iface) + LVS_BLOCK)
+    d.signal(signal.SIGHUP)
+    wait_children(d, vrrp=True, check=True)
+    wait_for(lambda: "Configuration reloaded" in d.log(), what="reload done")
+    for pid in (d.parent_pid(), d.vrrp_pid(), d.check_pid()):
+        assert _memfd_maps(pid) == [], f"pid {pid} still maps the memfd"
+    checker = CheckerWatch()
+    checker.d = d
+    assert "192.0.2.201" in checker.dump()
+    # two more reloads: the first region is emptied and built in again
+    for rs in ("192.0.2.202", "192.0.2.203"):
+        d.conf.write_text(vrrp_block(iface) + LVS_BLOCK.replace("192.0.2.201", rs))
+        d.signal(signal.SIGHUP)
+        wait_for(lambda: rs in checker.dump(), what=f"checker reloaded with {rs}")
+    assert "Reading the configuration file again" not in d.log()
 
 
 def test_reload_with_broken_file_keeps_running(daemons, iface):
