@@ -6,7 +6,8 @@
  * configuration, encoded and decoded give a tree that prints the same,
  * node by node equal (keyword, words, value, file, line) with the same
  * counters.  Damage: every truncation and a flipped bit anywhere give
- * NULL.  Transport: a published tree is taken once, by a forked child too.
+ * NULL.  Transport: a published tree is taken once, by a forked child too
+ * (a child taking while the parent republishes: test_conf_region.c).
  */
 #include "config.h"
 
@@ -320,59 +321,6 @@ static void test_transport(void **state)
 	conf_free(c);
 }
 
-/* A child taking blobs while the parent rewrites them as fast as it can:
- * every tree it gets is one of the two published, never a mix. */
-static void test_concurrent_publish(void **state)
-{
-	struct conf *c = generated(30), *d = generated(3);
-	char *pc = print(c), *pd = print(d);
-	int go[2], status;
-	pid_t pid;
-
-	(void)state;
-	reload_blob_init();
-	assert_int_equal(pipe(go), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		unsigned got = 0, bad = 0;
-		char byte;
-
-		close(go[1]);
-		if (read(go[0], &byte, 1) != 1)
-			_exit(2);
-		for (unsigned tries = 0; got < 20 && tries < 2000000; tries++) {
-			struct conf *t = reload_blob_take();
-			char *pt;
-
-			if (!t)
-				continue;
-			pt = print(t);
-			got++;
-			bad += strcmp(pt, pc) && strcmp(pt, pd);
-			free(pt);
-			conf_free(t);
-		}
-		print_message("child took %u blobs, %u wrong\n", got, bad);
-		_exit(bad || got == 0 ? 1 : 0);
-	}
-	close(go[0]);
-	assert_int_equal(write(go[1], "x", 1), 1);
-	for (int i = 0; i < 100000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
-		reload_blob_publish(i % 2 ? c : d);
-		if (i % 16 == 15)               /* a pause now and then: without one a slow
-						 * (ASan) reader can find every copy mid-write */
-			usleep(200);
-	}
-	waitpid(pid, &status, 0);
-	assert_int_equal(status, 0);
-	close(go[1]);
-	free(pc);
-	free(pd);
-	conf_free(c);
-	conf_free(d);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,7 +330,6 @@ int main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_fd),
 		cmocka_unit_test(test_transport),
-		cmocka_unit_test(test_concurrent_publish),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
