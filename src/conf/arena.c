@@ -7,7 +7,9 @@
  * small blocks.  Words and whole argument lists repeat a lot ("weight 1",
  * "retry 2"), so each distinct one is stored once, found through an
  * open-addressing table (file names: files.c).  Shared
- * storage is read only.
+ * storage is read only.  The parent's tree at reload takes its chunks
+ * from a shared region instead (conf_region.h), so that its children can
+ * copy it as bytes; such chunks go with their region, not free().
  */
 #include <stdint.h>
 #include <stdlib.h>
