@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -25,8 +26,12 @@ static struct {
 	int fd;
 	uint64_t off;                    /* memfd offset of region 0 */
 	size_t mapped[CONF_REGIONS];     /* bytes mapped here from each region's start */
-	bool shared[CONF_REGIONS];       /* mapped from the memfd (else a private copy) */
+	bool shared[CONF_REGIONS];       /* the parent's build (else copy-on-write) */
 	bool no_build;                   /* a region could not be emptied: build on the heap */
+	_Atomic uint32_t *holders;       /* shared: per region, a bit per child using it */
+	uint32_t my_bit;                 /* this child's bit (0: the parent) */
+	bool held[CONF_REGIONS];         /* my_bit is set in holders[r] */
+	bool locked;                     /* mlockall() is in force: keep the reservation unlocked */
 } rg = { .fd = -1 };
 
 static size_t page_round(size_t n)
@@ -46,17 +51,27 @@ static bool valid(int r)
 	return rg.base && r >= 0 && r < CONF_REGIONS;
 }
 
-bool conf_region_init(int fd, uint64_t off, size_t size)
+bool conf_region_init(int fd, uint64_t off, size_t size, uint64_t holders_off)
 {
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), in_page = (size_t)(holders_off % pg);
+	unsigned char *h;
 	void *p;
 
 	if (rg.base)
 		return true;
+	if (in_page % sizeof(*rg.holders) || in_page + sizeof(*rg.holders) * CONF_REGIONS > pg)
+		return false;
 	size = page_round(size);
+	h = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(holders_off - in_page));
+	if (h == MAP_FAILED)
+		return false;
 	p = mmap(NULL, size * CONF_REGIONS, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		 -1, 0);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		munmap(h, pg);
 		return false;
+	}
+	rg.holders = (_Atomic uint32_t *)(void *)(h + in_page);
 	rg.base = p;
 	rg.size = size;
 	rg.fd = fd;
@@ -71,30 +86,84 @@ bool conf_region_ready(void)
 
 bool conf_region_busy(int r)
 {
-	return valid(r) && rg.mapped[r] > 0;
+	return valid(r) && (rg.mapped[r] > 0 || rg.held[r]);
 }
 
-void conf_region_clear(int r)
+void conf_region_after_mlockall(void)
+{
+	if (!rg.base)
+		return;
+	/* mlockall() counts the reserved address space as locked memory
+	 * (VmLck, RLIMIT_MEMLOCK) though nothing is there; a tree mapped
+	 * in it stays locked. */
+	munlock(rg.base, rg.size * CONF_REGIONS);
+	for (int r = 0; r < CONF_REGIONS; r++)
+		if (rg.mapped[r])
+			mlock(start_of(r), rg.mapped[r]);
+	rg.locked = true;
+}
+
+void conf_region_set_slot(unsigned slot)
+{
+	rg.my_bit = slot < 32 ? 1u << slot : 0;
+	for (int r = 0; r < CONF_REGIONS; r++)
+		rg.held[r] = false;     /* the parent's state, not ours */
+}
+
+void conf_region_forget_slot(unsigned slot)
+{
+	for (int r = 0; rg.holders && slot < 32 && r < CONF_REGIONS; r++)
+		atomic_fetch_and(&rg.holders[r], ~(1u << slot));
+}
+
+bool conf_region_hold(int r)
+{
+	if (!valid(r) || !rg.my_bit)
+		return false;
+	/* seq_cst: set before the caller reads the sequence number again
+	 * (the parent checks the bits after changing the number). */
+	atomic_fetch_or(&rg.holders[r], rg.my_bit);
+	rg.held[r] = true;
+	return true;
+}
+
+bool conf_region_clear(int r)
 {
 	if (!valid(r))
-		return;
+		return false;
+	/* The parent changed the sequence number before: a child setting
+	 * its bit after this load sees the change and backs off. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load(&rg.holders[r]))
+		return false;   /* a child reads this tree in place */
 	conf_region_drop(r);
 	/* Holes read as zeros: the arena's chunks must start zeroed. */
 	if (fallocate(rg.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)(rg.off + (uint64_t)r * rg.size), (off_t)rg.size) != 0)
+		      (off_t)(rg.off + (uint64_t)r * rg.size), (off_t)rg.size) != 0) {
 		rg.no_build = true;     /* old bytes would stay under a new tree */
+		return false;
+	}
+	return true;
 }
 
 void conf_region_drop(int r)
 {
-	if (!valid(r) || !rg.mapped[r])
+	if (!valid(r))
 		return;
-	/* Back to reserved address space: the pages go, the memfd keeps its bytes. */
-	if (mmap(start_of(r), rg.mapped[r], PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
-		abort();
-	rg.mapped[r] = 0;
-	rg.shared[r] = false;
+	if (rg.mapped[r]) {
+		/* Back to reserved address space: the pages go, the memfd keeps its bytes. */
+		if (mmap(start_of(r), rg.mapped[r], PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+			abort();
+		if (rg.locked)  /* MCL_FUTURE locked the new reservation: it holds nothing */
+			munlock(start_of(r), rg.mapped[r]);
+		rg.mapped[r] = 0;
+		rg.shared[r] = false;
+	}
+	if (rg.held[r]) {
+		atomic_fetch_and(&rg.holders[r], ~rg.my_bit);
+		rg.held[r] = false;
+	}
 }
 
 void *conf_region_grow(int r, size_t *size)
@@ -141,41 +210,28 @@ bool conf_region_describe(const struct conf *c, struct conf_region_tree *t)
 	return true;
 }
 
-/* Map [start, start + len) of region r privately and read the memfd's
- * bytes into it. */
-static bool copy_in(int r, size_t len)
+/* Map [start, start + len) of region r copy-on-write from the memfd: the
+ * tree's pages are shared with every process reading it until one
+ * writes.  Only under this process's bit (conf_region_hold()), which
+ * keeps the parent from emptying or rebuilding the region. */
+static bool map_private(int r, size_t len)
 {
-	unsigned char *p = start_of(r);
-	off_t off = (off_t)(rg.off + (uint64_t)r * rg.size);
-	size_t done = 0;
-
-	if (mmap(p, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
-	    MAP_FAILED)
+	if (!rg.held[r] || mmap(start_of(r), len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+				rg.fd, (off_t)(rg.off + (uint64_t)r * rg.size)) == MAP_FAILED)
 		return false;
 	rg.mapped[r] = len;
 	rg.shared[r] = false;
-	while (done < len) {
-		ssize_t n = pread(rg.fd, p + done, len - done, off + (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			conf_region_drop(r);
-			return false;
-		}
-		done += (size_t)n;
-	}
 	return true;
 }
 
-bool conf_region_copy(const struct conf_region_tree *t)
+bool conf_region_map(const struct conf_region_tree *t)
 {
 	int r = (int)t->region;
 
 	if (!valid(r) || rg.mapped[r] || t->used == 0 || t->used > rg.size ||
 	    t->used != page_round(t->used))
 		return false;
-	return copy_in(r, t->used);
+	return map_private(r, t->used);
 }
 
 /* Give every node the file index this process has for its file name. */
@@ -238,10 +294,11 @@ const struct conf *conf_region_after_fork(const struct conf *conf)
 			conf_region_drop(r);
 			continue;
 		}
-		/* copy_in() maps over the shared pages first: read the bytes
-		 * from the memfd, where the parent wrote them. */
-		if (!copy_in(r, rg.mapped[r]))
+		/* Over the parent's shared mapping: ours must not write the memfd. */
+		if (!map_private(r, rg.mapped[r])) {
+			conf_region_drop(r);
 			return NULL;
+		}
 	}
 	return conf;
 }

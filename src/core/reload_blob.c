@@ -41,6 +41,7 @@
 #include "reload_blob.h"
 
 #define RB_MAGIC  0x4b4152454c4f4144u     /* "KARELOAD" */
+#define RB_HOLDERS 2048u                 /* conf_region.c's holder bits */
 #define RB_NAMES  4096u
 #define RB_AREA   (64u * 1024)           /* header and names; the regions follow */
 
@@ -72,7 +73,7 @@ void reload_blob_init_sized(size_t region_bytes)
 		return;
 	rb_region = region_bytes;
 	rb_blob_off = (off_t)(RB_AREA + (uint64_t)CONF_REGIONS * region_bytes);
-	if (ftruncate(rb_fd, rb_blob_off) != 0 || !conf_region_init(rb_fd, RB_AREA, region_bytes))
+	if (ftruncate(rb_fd, rb_blob_off) != 0 || !conf_region_init(rb_fd, RB_AREA, region_bytes, RB_HOLDERS))
 		rb_region = 0;
 }
 
@@ -138,8 +139,8 @@ int reload_blob_region(void)
 	if (rb_fd < 0 || rb_region == 0 || !conf_region_ready())
 		return 0;
 	r = rb_current == 0 ? 1 : 0;
-	conf_region_clear(r);
-	return conf_region_ready() ? r + 1 : 0;
+	/* A child that missed a publication still reads it: the heap, then. */
+	return conf_region_clear(r) ? r + 1 : 0;
 }
 
 /* This process's file names, NUL-separated, into the names area. */
@@ -276,8 +277,11 @@ static struct conf *take_region(const struct rb_head *h1)
 	if (r < 0 || r >= CONF_REGIONS || conf_region_busy(r))
 		return NULL;
 	names = read_names(h1, &buf);
-	if (names && conf_region_copy(&h1->tree)) {
-		if (pread_all(&h2, sizeof(h2), 0) && h2.seq == h1->seq)
+	/* Our bit first, then the number again: if it has not changed, the
+	 * parent will see the bit before it empties the region. */
+	if (names && conf_region_hold(r)) {
+		if (pread_all(&h2, sizeof(h2), 0) && h2.seq == h1->seq &&
+		    conf_region_map(&h1->tree))
 			c = conf_region_adopt(&h1->tree, names, h1->nfiles);
 		if (!c)
 			conf_region_drop(r);
@@ -291,20 +295,33 @@ const struct conf *reload_blob_after_fork(const struct conf *conf)
 {
 	struct rb_head h;
 
-	if (conf_region_of(conf) < 0) {
+	int r = conf_region_of(conf);
+
+	if (r < 0) {
 		conf_region_after_fork(NULL);           /* nothing of ours in a region */
 		return conf;
 	}
-	/* The copy is good if the publication we were forked under (our
-	 * last_seen) is still the current one once it is made: the parent
-	 * bumps the number before it empties or reuses a region. */
-	if (conf_region_after_fork(conf) && pread_all(&h, sizeof(h), 0) && h.magic == RB_MAGIC &&
-	    h.seq == last_seen && h.kind == RB_REGION && (int)h.tree.region == conf_region_of(conf))
+	/* Ours if the publication we were forked under (our last_seen) is
+	 * still the current one once our bit is set: the parent changes the
+	 * number before it empties or reuses a region. */
+	if (conf_region_hold(r) && pread_all(&h, sizeof(h), 0) && h.magic == RB_MAGIC &&
+	    h.seq == last_seen && h.kind == RB_REGION && (int)h.tree.region == r &&
+	    conf_region_after_fork(conf))
 		return conf;
-	/* Too late: the copy may hold anything.  Its struct conf stays (a
+	/* Too late: the region may hold anything.  Its struct conf stays (a
 	 * few bytes); nothing may read it. */
-	conf_region_drop(conf_region_of(conf));
+	conf_region_drop(r);
 	return NULL;
+}
+
+void reload_blob_set_slot(unsigned slot)
+{
+	conf_region_set_slot(slot);
+}
+
+void reload_blob_child_gone(unsigned slot)
+{
+	conf_region_forget_slot(slot);
 }
 
 struct conf *reload_blob_take(void)

@@ -6,18 +6,18 @@
  * child (a respawned one too) shares it; close-on-exec, so scripts do not
  * inherit it.  At reload the parent builds the tree in a region of that
  * memfd (conf_region.h), checks it and publishes it, then signals the
- * children; a child takes it at SIGHUP by copying the region's bytes to
- * the same addresses.  A tree that could not be built there (too big)
+ * children; a child takes it at SIGHUP by mapping the region
+ * copy-on-write at the same addresses.  A tree that could not be built there (too big)
  * is written as a blob (conf_blob.h) instead.  Any doubt (no memfd,
  * nothing published, a publish in progress or failed, a tree this child
  * has already taken, its running tree in the region named) makes the
  * child read the file as before: this is a shortcut, never the only way.
  *
  * Consistency: the memfd starts with a header holding a sequence number,
- * odd while the parent writes (seqlock).  A child reads the header, the
- * region's bytes or the whole blob, and the header again; the copy is
- * used only if both headers show the same even sequence number (and a
- * blob's own length and checksum hold).  So two HUPs in quick succession,
+ * odd while the parent writes (seqlock).  A child reads the header, sets
+ * its holder bit on the region (or reads the whole blob), and reads the
+ * header again; the tree is used only if both headers show the same even
+ * sequence number (and a blob's own length and checksum hold).  So two HUPs in quick succession,
  * the parent rewriting while a child reads, make that child fall back to
  * the file.
  */
@@ -44,10 +44,16 @@ int reload_blob_region(void);
  * closes every descriptor from `first` up except the memfd. */
 void reload_blob_close_fds(unsigned first);
 
+/* Child, right after fork(), before anything else here: its slot (the
+ * parent's index of it, < 32), for conf_region.h's holder bits. */
+void reload_blob_set_slot(unsigned slot);
+/* Parent, when the child of that slot has died. */
+void reload_blob_child_gone(unsigned slot);
+
 /* Child, right after fork(), with the tree it inherits: one built in a
- * region at reload (a child started by the reload) becomes a private copy
- * (the parent reuses that memory), checked against the publication it
- * was forked under.  NULL: the copy failed or came too late (the tree is
+ * region at reload (a child started by the reload) becomes ours
+ * (copy-on-write, our holder bit set), checked against the publication
+ * it was forked under.  NULL: that failed or came too late (the tree is
  * unusable: read the file); otherwise conf. */
 const struct conf *reload_blob_after_fork(const struct conf *conf);
 

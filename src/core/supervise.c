@@ -92,6 +92,7 @@ static void run_child(struct child *c, pid_t parent)
 	}
 	log_close();
 	reload_blob_close_fds(3);     /* all but the configuration memfd */
+	reload_blob_set_slot((unsigned)(c - sup.child));
 	/* A tree built at reload lies in memory the parent reuses: ours now. */
 	sup.ctx.conf = reload_blob_after_fork(sup.ctx.conf);
 	/* Signals stay blocked: the child loop unblocks them once its own
@@ -170,6 +171,7 @@ static void on_child_exit(pid_t pid, int status, void *arg)
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 
 	c->pid = 0;
+	reload_blob_child_gone((unsigned)(c - sup.child));  /* it reads no region now */
 	pidfile_remove(c->pidfile, pid);
 	describe_exit(c, pid, status);
 	if (sup.stopping) {

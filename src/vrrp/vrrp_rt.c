@@ -22,6 +22,7 @@
 #include <event2/event.h>
 
 #include "conf.h"
+#include "conf_region.h"
 #include "log.h"
 #include "vrrp_instance.h"
 #include "vrrp_rt.h"
@@ -90,10 +91,12 @@ static void lock_memory(const struct conf *conf)
 {
 	if (!conf_global(conf, "vrrp_no_swap"))
 		return;
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0) {
 		log_warn("Unable to lock the VRRP process in memory");
-	else
+	} else {
+		conf_region_after_mlockall();
 		log_debug("VRRP process memory locked");
+	}
 }
 
 void vrrp_rt_apply(const struct conf *conf)

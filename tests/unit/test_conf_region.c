@@ -5,11 +5,11 @@
  * A child forked before the publication (as the running children are)
  * takes the tree and finds it equal to the same text loaded on its own
  * heap: printed form, node by node (keyword, words, value, file name,
- * line) and counters.  The regions alternate; a child whose running tree
- * is in the region named gets nothing (it reads the file); a tree too big
- * for its region goes as a blob; a tree inherited through fork() survives
- * the parent reusing the region; file names are renumbered when the
- * child numbers them otherwise; a child taking while the parent rebuilds
+ * line) and counters.  The regions alternate; the parent leaves a region
+ * a child still reads alone (until the child lets it go or dies); a tree
+ * too big for its region goes as a blob; a tree inherited through fork()
+ * becomes the child's; file names are renumbered when the child numbers
+ * them otherwise; a child taking while the parent rebuilds
  * and republishes as fast as it can (in a region or as a blob) never
  * gets a mix.
  */
@@ -151,6 +151,7 @@ static pid_t fork_held(int *go_w)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		reload_blob_set_slot(1);
 		close(go[1]);
 		if (read(go[0], &byte, 1) != 1)
 			_exit(2);
@@ -168,11 +169,13 @@ static void release(int go_w)
 	close(go_w);
 }
 
+/* Reap a fork_held() child (slot 1) and clear its holder bits. */
 static void reap_ok(pid_t pid)
 {
 	int status;
 
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	reload_blob_child_gone(1);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -181,6 +184,7 @@ static void reap_ok(pid_t pid)
 
 struct kid {
 	pid_t pid;
+	unsigned slot;
 	int cmd, reply;
 };
 
@@ -216,7 +220,7 @@ static void kid_loop(int cmd, int reply)
 	_exit(0);
 }
 
-static struct kid kid_start(void)
+static struct kid kid_start(unsigned slot)
 {
 	int c[2], r[2];
 	struct kid k;
@@ -226,6 +230,7 @@ static struct kid kid_start(void)
 	k.pid = fork();
 	assert_true(k.pid >= 0);
 	if (k.pid == 0) {
+		reload_blob_set_slot(slot);
 		close(c[1]);
 		close(r[0]);
 		kid_loop(c[0], r[1]);
@@ -234,6 +239,7 @@ static struct kid kid_start(void)
 	close(r[1]);
 	k.cmd = c[1];
 	k.reply = r[0];
+	k.slot = slot;
 	return k;
 }
 
@@ -253,16 +259,19 @@ static void kid_end(struct kid *k)
 
 	close(k->cmd);
 	assert_int_equal(waitpid(k->pid, &status, 0), k->pid);
+	reload_blob_child_gone(k->slot);        /* as the daemon's parent does */
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(k->reply);
 }
 
 /* ---- tests ------------------------------------------------------------------- */
 
-static void test_take_alternate_busy(void **state)
+/* Regions alternate; one a kid still reads is left alone (the tree goes
+ * as a blob) until the kid lets it go. */
+static void test_take_alternate_held(void **state)
 {
-	struct kid k = kid_start();
-	int r1, r2, r3;
+	struct kid k = kid_start(2);
+	int r1, r2;
 
 	(void)state;
 	r1 = publish("gen.conf", 5);
@@ -272,19 +281,40 @@ static void test_take_alternate_busy(void **state)
 	assert_true(kid_do(&k, 'N', 0));        /* taken once */
 	r2 = publish("gen.conf", 6);
 	assert_int_equal(r2, 1 - r1);           /* the other region */
-	r3 = publish("gen.conf", 7);            /* the kid missed 6; 7 is where its 5 is */
-	assert_int_equal(r3, r1);
-	assert_true(kid_do(&k, 'N', 0));
+	/* The kid missed 6 and still reads 5 in r1: 7 goes on the heap. */
+	assert_int_equal(publish("gen.conf", 7), -1);
+	assert_true(kid_do(&k, 'T', 7));
 	assert_true(kid_do(&k, 'F', 0));        /* its 5 gone */
-	publish("gen.conf", 8);                 /* region r2, free in the kid */
+	assert_int_equal(publish("gen.conf", 8), r1);
 	assert_true(kid_do(&k, 'T', 8));
 	kid_end(&k);
+}
+
+/* A kid killed while it reads a region: the parent clears its bit when
+ * it reaps it (reload_blob_child_gone()) and builds there again. */
+static void test_dead_holder(void **state)
+{
+	struct kid k = kid_start(3);
+	int r1, status;
+
+	(void)state;
+	r1 = publish("gen.conf", 5);
+	assert_true(r1 >= 0);
+	assert_true(kid_do(&k, 'T', 5));
+	kill(k.pid, SIGKILL);
+	assert_int_equal(waitpid(k.pid, &status, 0), k.pid);
+	close(k.cmd);
+	close(k.reply);
+	assert_int_equal(publish("gen.conf", 6), 1 - r1);
+	assert_int_equal(publish("gen.conf", 7), -1);   /* r1: the dead kid's bit */
+	reload_blob_child_gone(3);
+	assert_int_equal(publish("gen.conf", 8), r1);
 }
 
 /* Too big for a region: the arena goes on on the heap, the tree as a blob. */
 static void test_spill(void **state)
 {
-	struct kid k = kid_start();
+	struct kid k = kid_start(2);
 	struct conf *c = generated("gen.conf", 60, reload_blob_region());
 	struct conf_region_tree t;
 
@@ -299,8 +329,8 @@ static void test_spill(void **state)
 }
 
 /* A child forked holding a published tree in a region (a child started
- * by the reload) makes it its own: the parent reusing the region then
- * changes nothing for it.  Made after the parent released it: NULL. */
+ * by the reload) makes it its own: the parent then leaves that region
+ * alone.  Made after the parent released and rebuilt it: NULL. */
 static void after_fork(bool in_time)
 {
 	struct conf *c = generated("gen.conf", 9, reload_blob_region());
@@ -317,6 +347,7 @@ static void after_fork(bool in_time)
 	if (pid == 0) {
 		const struct conf *mine = NULL;
 
+		reload_blob_set_slot(4);
 		if (!in_time && read(go[0], &byte, 1) != 1)
 			_exit(2);
 		mine = reload_blob_after_fork(c);
@@ -333,12 +364,15 @@ static void after_fork(bool in_time)
 	if (in_time)
 		assert_int_equal(read(done[0], &byte, 1), 1);
 	conf_free(c);
-	reload_blob_release();                  /* empties the region */
+	reload_blob_release();                  /* empties the region if nobody reads it */
 	assert_int_equal(publish("gen.conf", 3), 1 - r);
 	c = generated("gen.conf", 2, reload_blob_region());
-	assert_int_equal(conf_region_of(c), r); /* other bytes at the same addresses */
+	/* In time, the child reads r: the parent builds on the heap; else
+	 * other bytes at the same addresses. */
+	assert_int_equal(conf_region_of(c), in_time ? -1 : r);
 	assert_int_equal(write(go[1], "x", 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	reload_blob_child_gone(4);
 	conf_free(c);
 	close(go[1]);
 	close(done[0]);
@@ -408,16 +442,19 @@ static void test_concurrent(void **state)
 		if (i % 8 == 7)
 			usleep(200);
 	}
-	if (kill(pid, 0) == 0)          /* not reaped in the loop */
+	if (kill(pid, 0) == 0) {        /* not reaped in the loop */
 		reap_ok(pid);
-	else
+	} else {
+		reload_blob_child_gone(1);
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_take_alternate_busy),
+		cmocka_unit_test(test_take_alternate_held),
+		cmocka_unit_test(test_dead_holder),
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_after_fork),
 		cmocka_unit_test(test_file_names),
