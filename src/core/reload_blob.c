@@ -73,7 +73,8 @@ void reload_blob_init_sized(size_t region_bytes)
 		return;
 	rb_region = region_bytes;
 	rb_blob_off = (off_t)(RB_AREA + (uint64_t)CONF_REGIONS * region_bytes);
-	if (ftruncate(rb_fd, rb_blob_off) != 0 || !conf_region_init(rb_fd, RB_AREA, region_bytes, RB_HOLDERS))
+	if (ftruncate(rb_fd, rb_blob_off) != 0 ||
+	    !conf_region_init(rb_fd, RB_AREA, region_bytes, RB_HOLDERS))
 		rb_region = 0;
 }
 
@@ -273,7 +274,8 @@ static struct conf *take_region(const struct rb_head *h1)
 	const char **names;
 	char *buf;
 
-	/* Our running tree is in that region (we missed a publication): read the file. */
+	/* Our running tree is in that region (the parent leaves a region
+	 * with our bit alone, so this is only a defence): read the file. */
 	if (r < 0 || r >= CONF_REGIONS || conf_region_busy(r))
 		return NULL;
 	names = read_names(h1, &buf);
@@ -293,9 +295,8 @@ static struct conf *take_region(const struct rb_head *h1)
 
 const struct conf *reload_blob_after_fork(const struct conf *conf)
 {
-	struct rb_head h;
-
 	int r = conf_region_of(conf);
+	struct rb_head h;
 
 	if (r < 0) {
 		conf_region_after_fork(NULL);           /* nothing of ours in a region */
