@@ -26,7 +26,6 @@ static struct {
 	int fd;
 	uint64_t off;                    /* memfd offset of region 0 */
 	size_t mapped[CONF_REGIONS];     /* bytes mapped here from each region's start */
-	bool shared[CONF_REGIONS];       /* the parent's build (else copy-on-write) */
 	bool no_build;                   /* a region could not be emptied: build on the heap */
 	_Atomic uint32_t *holders;       /* shared: per region, a bit per child using it */
 	uint32_t my_bit;                 /* this child's bit (0: the parent) */
@@ -77,6 +76,13 @@ bool conf_region_init(int fd, uint64_t off, size_t size, uint64_t holders_off)
 	rg.fd = fd;
 	rg.off = off;
 	return true;
+}
+
+/* Mapped from the memfd as the parent's build (a child maps copy-on-write,
+ * under its bit). */
+static bool shared(int r)
+{
+	return rg.mapped[r] && !rg.held[r];
 }
 
 bool conf_region_ready(void)
@@ -158,7 +164,6 @@ void conf_region_drop(int r)
 		if (rg.locked)  /* MCL_FUTURE locked the new reservation: it holds nothing */
 			munlock(start_of(r), rg.mapped[r]);
 		rg.mapped[r] = 0;
-		rg.shared[r] = false;
 	}
 	if (rg.held[r]) {
 		atomic_fetch_and(&rg.holders[r], ~rg.my_bit);
@@ -171,15 +176,13 @@ void *conf_region_grow(int r, size_t *size)
 	size_t n = page_round(*size);
 	unsigned char *p;
 
-	if (!valid(r) || rg.no_build || (rg.mapped[r] && !rg.shared[r]) ||
-	    n > rg.size - rg.mapped[r])
+	if (!valid(r) || rg.no_build || rg.held[r] || n > rg.size - rg.mapped[r])
 		return NULL;
 	p = start_of(r) + rg.mapped[r];
 	if (mmap(p, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, rg.fd,
 		 (off_t)(rg.off + (uint64_t)r * rg.size + rg.mapped[r])) == MAP_FAILED)
 		return NULL;
 	rg.mapped[r] += n;
-	rg.shared[r] = true;
 	*size = n;
 	return p;
 }
@@ -191,10 +194,10 @@ int conf_region_of(const struct conf *c)
 
 bool conf_region_describe(const struct conf *c, struct conf_region_tree *t)
 {
-	int r = arena_region(c->arena);
+	int r = conf_region_of(c);
 	const void *head;
 
-	if (r < 0 || !rg.shared[r] || !arena_region_head(c->arena, &head))
+	if (r < 0 || !shared(r) || !arena_region_head(c->arena, &head))
 		return false;
 	*t = (struct conf_region_tree){
 		.root = (uint64_t)(uintptr_t)c->root,
@@ -220,7 +223,6 @@ static bool map_private(int r, size_t len)
 				rg.fd, (off_t)(rg.off + (uint64_t)r * rg.size)) == MAP_FAILED)
 		return false;
 	rg.mapped[r] = len;
-	rg.shared[r] = false;
 	return true;
 }
 
@@ -258,7 +260,7 @@ struct conf *conf_region_adopt(const struct conf_region_tree *t, const char *con
 	uint32_t *map;
 	bool same = true;
 
-	if (!valid(r) || rg.shared[r] || !inside(r, t->root, sizeof(struct conf_node)) ||
+	if (!valid(r) || shared(r) || !inside(r, t->root, sizeof(struct conf_node)) ||
 	    !inside(r, t->head, 1))
 		return NULL;
 	map = calloc((size_t)nfiles + 1, sizeof(*map));
